@@ -1,0 +1,58 @@
+package dev.hubbub;
+
+import dev.hubbub.config.ConfigLoader;
+import dev.hubbub.config.HubConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/** Starts a hub: {@code java -jar hubbub.jar [-conf path/to/config.json]}. */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    JsonObject config;
+    try {
+      config = loadConfig(args);
+      HubConfig.from(config); // fail fast on a bad setting
+    } catch (IllegalArgumentException e) {
+      System.err.println("hubbub: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    HubConfig settings = HubConfig.from(config);
+    vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(config))
+        .onSuccess(id -> log.info("Hubbub listening on http://{}:{}", settings.http().host(), settings.http().port()))
+        .onFailure(e -> {
+          log.error("Hubbub failed to start: {}", e.getMessage(), e);
+          vertx.close().onComplete(v -> System.exit(1));
+        });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture().join()));
+  }
+
+  static JsonObject loadConfig(String[] args) {
+    Path file = Path.of("config.json");
+    boolean explicit = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("-conf") || args[i].equals("--conf")) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("-conf needs a path");
+        }
+        file = Path.of(args[++i]);
+        explicit = true;
+      } else {
+        throw new IllegalArgumentException("unknown argument '" + args[i] + "' (usage: java -jar hubbub.jar [-conf config.json])");
+      }
+    }
+    return ConfigLoader.load(file, explicit, System.getenv());
+  }
+}

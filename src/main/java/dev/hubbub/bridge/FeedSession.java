@@ -1,0 +1,132 @@
+package dev.hubbub.bridge;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * One client's subscription to one room feed, whatever the transport. It joins the feed before it asks
+ * for history, so nothing published in between can be missed, and it drops what the replay already
+ * covered by {@code seq}, so nothing is delivered twice (replay, then live, with no race).
+ *
+ * <ol>
+ *   <li>{@code SUBSCRIBING}: the feed consumer is registered, the join or replay request is in flight;
+ *       persisted events are buffered, presence events are dropped (they describe the room before us).</li>
+ *   <li>{@code REPLAYING}: everything is buffered until {@link #replay} has written the history.</li>
+ *   <li>{@code LIVE}: events are written as they arrive.</li>
+ * </ol>
+ * Both the buffer and the transport's write queue are bounded; past either the session is disconnected
+ * as a slow consumer and the client resumes from history.
+ */
+public abstract class FeedSession {
+
+  private enum Phase { SUBSCRIBING, REPLAYING, LIVE, CLOSED }
+
+  /** How many events may wait while history is being replayed. */
+  static final int MAX_BUFFERED = 1000;
+
+  private Phase phase = Phase.SUBSCRIBING;
+  private final ArrayDeque<FeedEvent> buffer = new ArrayDeque<>();
+  private long lastSeq;
+
+  /** Writes one live event in the transport's format. */
+  protected abstract void write(FeedEvent event);
+
+  /** Writes the replayed events in the transport's format (one history frame, or one record each). */
+  protected abstract void writeHistory(List<JsonObject> events, boolean truncated);
+
+  /** True when the transport's outbound queue is over its limit. */
+  protected abstract boolean writeQueueFull();
+
+  /** Closes the connection because the client cannot keep up; it should reconnect with its last seq. */
+  protected abstract void disconnectSlow(String reason);
+
+  /** Start over for a new room: forget buffered events and the last seq seen. */
+  public void subscribing(long since) {
+    phase = Phase.SUBSCRIBING;
+    buffer.clear();
+    lastSeq = since;
+  }
+
+  /** The join was accepted: hold everything until the history is written. */
+  public void replaying() {
+    if (phase == Phase.SUBSCRIBING) {
+      phase = Phase.REPLAYING;
+    }
+  }
+
+  /** Writes the history, then everything that arrived meanwhile and was not part of it. */
+  public void replay(List<JsonObject> events, boolean truncated) {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    for (JsonObject event : events) {
+      Long seq = event.getLong("seq");
+      lastSeq = Math.max(lastSeq, seq == null ? 0 : seq);
+    }
+    writeHistory(events, truncated);
+    phase = Phase.LIVE;
+    while (!buffer.isEmpty() && phase == Phase.LIVE) {
+      send(buffer.pollFirst());
+    }
+  }
+
+  /** Called by the fan-out for each event of the room. */
+  public void deliver(FeedEvent event) {
+    switch (phase) {
+      case SUBSCRIBING -> {
+        if (event.seq() > 0) {
+          hold(event);
+        }
+      }
+      case REPLAYING -> hold(event);
+      case LIVE -> send(event);
+      case CLOSED -> {
+      }
+    }
+  }
+
+  /** No more deliveries, e.g. after a leave or a disconnect. */
+  public void stop() {
+    phase = Phase.CLOSED;
+    buffer.clear();
+  }
+
+  public boolean isLive() {
+    return phase == Phase.LIVE;
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  private void hold(FeedEvent event) {
+    if (buffer.size() >= MAX_BUFFERED) {
+      slow();
+    } else {
+      buffer.addLast(event);
+    }
+  }
+
+  private void send(FeedEvent event) {
+    long seq = event.seq();
+    if (seq > 0) {
+      if (seq <= lastSeq) {
+        return; // already part of the replay
+      }
+      lastSeq = seq;
+    }
+    if (writeQueueFull()) {
+      slow();
+      return;
+    }
+    write(event);
+  }
+
+  private void slow() {
+    long resumeFrom = lastSeq;
+    stop();
+    disconnectSlow("slow consumer: reconnect and resume after seq " + resumeFrom);
+  }
+}

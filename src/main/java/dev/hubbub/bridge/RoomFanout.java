@@ -1,0 +1,71 @@
+package dev.hubbub.bridge;
+
+import dev.hubbub.feed.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The local sessions of each room for one bridge instance, with one event-bus consumer per room that
+ * fans each event out to them. The consumer is registered for the first session of a room and removed
+ * with the last. Confined to the owning verticle's event loop.
+ */
+public final class RoomFanout<S extends FeedSession> {
+
+  private final EventBus bus;
+  private final Map<String, Room<S>> rooms = new HashMap<>();
+
+  private static final class Room<S> {
+    final Set<S> sessions = new LinkedHashSet<>();
+    MessageConsumer<JsonObject> consumer;
+  }
+
+  public RoomFanout(EventBus bus) {
+    this.bus = bus;
+  }
+
+  /**
+   * Adds {@code session} to {@code room}. The future completes once the room's consumer is registered
+   * (at once when it already was), so a command sent after it cannot produce an event we miss.
+   */
+  public Future<Void> add(String room, S session) {
+    Room<S> r = rooms.get(room);
+    if (r == null) {
+      Room<S> created = new Room<>();
+      created.consumer = bus.consumer(Addresses.roomFeed(room), msg -> fanOut(created, new FeedEvent(msg.body())));
+      rooms.put(room, created);
+      r = created;
+    }
+    r.sessions.add(session);
+    return r.consumer.completion();
+  }
+
+  public void remove(String room, S session) {
+    Room<S> r = rooms.get(room);
+    if (r != null && r.sessions.remove(session) && r.sessions.isEmpty()) {
+      rooms.remove(room);
+      r.consumer.unregister();
+    }
+  }
+
+  /** Local sessions per room, for metrics. */
+  public Map<String, Integer> counts() {
+    Map<String, Integer> counts = new HashMap<>();
+    rooms.forEach((room, r) -> counts.put(room, r.sessions.size()));
+    return counts;
+  }
+
+  private static <S extends FeedSession> void fanOut(Room<S> room, FeedEvent event) {
+    // Copy: a delivery may close a slow session, which removes it from the set.
+    for (S session : new ArrayList<>(room.sessions)) {
+      session.deliver(event);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.hubbub.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The typed view of the configuration. Verticles receive the raw JSON as their deployment config and
+ * read it back through {@link #from(JsonObject)}, so one record describes every setting.
+ */
+public record HubConfig(Http http, Limits limits, History history) {
+
+  public record Http(String host, int port, int instances) {
+  }
+
+  /**
+   * @param maxFrameBytes      largest WebSocket frame or message accepted; larger ones close the socket with 1009
+   * @param maxTextChars       longest chat text accepted
+   * @param outboundQueueBytes how much a connection may have pending before it counts as a slow consumer
+   */
+  public record Limits(int maxFrameBytes, int maxTextChars, int outboundQueueBytes) {
+  }
+
+  /**
+   * @param replayLimit  how many persisted events a join without {@code since} replays
+   * @param resumeLimit  the most events a resume with {@code since} replays; past it the latest are sent, marked truncated
+   * @param memoryWindow how many events per room the in-memory store keeps
+   */
+  public record History(int replayLimit, int resumeLimit, int memoryWindow) {
+  }
+
+  public static HubConfig from(JsonObject json) {
+    JsonObject http = json.getJsonObject("http", new JsonObject());
+    JsonObject limits = json.getJsonObject("limits", new JsonObject());
+    JsonObject history = json.getJsonObject("history", new JsonObject());
+    return new HubConfig(
+        new Http(http.getString("host"), http.getInteger("port"), http.getInteger("instances", 0)),
+        new Limits(
+            positive(limits, "maxFrameBytes"),
+            positive(limits, "maxTextChars"),
+            positive(limits, "outboundQueueBytes")),
+        new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")));
+  }
+
+  private static int positive(JsonObject node, String key) {
+    Integer value = node.getInteger(key);
+    if (value == null || value <= 0) {
+      throw new IllegalArgumentException("config " + key + " must be a positive number, got " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.hubbub.feed;
+
+/**
+ * Every event-bus address Hubbub uses. Commands are request/reply; room feeds are publish-only.
+ *
+ * <p>All bodies are {@link io.vertx.core.json.JsonObject}s so that clustered nodes and polyglot bridge
+ * clients can read them. A failed command replies with a {@link io.vertx.core.eventbus.ReplyException}
+ * whose failure code is one of {@link Failure}'s HTTP-like codes and whose message is safe to show a user.
+ */
+public final class Addresses {
+
+  /** Prefix of the per-room feeds: every chat, joined, left, roster, edited and deleted event of a room. */
+  public static final String ROOM_FEED_PREFIX = "hubbub.room.";
+
+  /** {@code {room, username, session}} → {@code {room, username, users}}; then publishes joined and roster. */
+  public static final String JOIN = "hubbub.cmd.join";
+
+  /** {@code {room, session}} → {@code {}}; publishes left and roster if the session was present. */
+  public static final String LEAVE = "hubbub.cmd.leave";
+
+  /** {@code {}} → {@code {rooms: [{room, users}]}} sorted by room name. */
+  public static final String ROOMS = "hubbub.cmd.rooms";
+
+  /** {@code {room, username, text}} → {@code {id, seq, ts}} once stored; then publishes the chat event. */
+  public static final String CHAT = "hubbub.cmd.chat";
+
+  /**
+   * {@code {room, since?, limit?}} → {@code {room, messages, truncated}}: the persisted events after
+   * {@code since} in {@code seq} order, or the latest ones when {@code since} is absent.
+   */
+  public static final String HISTORY = "hubbub.cmd.history";
+
+  private Addresses() {
+  }
+
+  public static String roomFeed(String room) {
+    return ROOM_FEED_PREFIX + room;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.hubbub.feed;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.regex.Pattern;
+
+/** What the core accepts as a room, a username and a text. Every command validates its input here. */
+public final class Rules {
+
+  public static final int MAX_USERNAME = 32;
+  private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private Rules() {
+  }
+
+  public static String room(JsonObject body) {
+    String room = string(body, "room");
+    if (!ROOM.matcher(room).matches()) {
+      throw Failure.badRequest("room must be 1-64 characters of A-Z a-z 0-9 . _ -");
+    }
+    return room;
+  }
+
+  public static String username(JsonObject body) {
+    String name = string(body, "username");
+    int length = name.codePointCount(0, name.length());
+    if (length < 1 || length > MAX_USERNAME || name.isBlank()) {
+      throw Failure.badRequest("username must be 1-" + MAX_USERNAME + " printable characters");
+    }
+    if (!name.equals(name.strip()) || name.codePoints().anyMatch(Rules::unprintable)) {
+      throw Failure.badRequest("username must be 1-" + MAX_USERNAME + " printable characters without surrounding spaces");
+    }
+    return name;
+  }
+
+  public static String text(JsonObject body, int maxChars) {
+    String text = string(body, "text");
+    if (text.isBlank()) {
+      throw Failure.badRequest("text must not be empty");
+    }
+    if (text.length() > maxChars) {
+      throw Failure.badRequest("text must be at most " + maxChars + " characters");
+    }
+    return text;
+  }
+
+  /** A required string field; anything else is a 400 naming the field. */
+  public static String string(JsonObject body, String field) {
+    Object value = body == null ? null : body.getValue(field);
+    if (value == null) {
+      throw Failure.badRequest("missing field '" + field + "'");
+    }
+    if (!(value instanceof String s)) {
+      throw Failure.badRequest("field '" + field + "' must be a string");
+    }
+    return s;
+  }
+
+  /** An optional non-negative whole number such as {@code since}; null when absent. */
+  public static Long optionalSeq(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.longValue() < 0) {
+      throw Failure.badRequest("field '" + field + "' must be a whole number, 0 or more");
+    }
+    return n.longValue();
+  }
+
+  private static boolean unprintable(int codePoint) {
+    int type = Character.getType(codePoint);
+    return type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
+        || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.SURROGATE || type == Character.PRIVATE_USE;
+  }
+}

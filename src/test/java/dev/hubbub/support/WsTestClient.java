@@ -1,0 +1,132 @@
+package dev.hubbub.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A protocol-level WebSocket client for tests: frames are queued as they arrive and read in order with
+ * {@link #next()}, so a test reads like the conversation it checks. Every wait is bounded.
+ */
+public final class WsTestClient {
+
+  public static final long TIMEOUT_MS = 10_000;
+
+  private final Vertx vertx;
+  /** Held so the client is not collected (and its connection closed) while the socket is in use. */
+  private final WebSocketClient client;
+  private final WebSocket ws;
+  private final ArrayDeque<JsonObject> frames = new ArrayDeque<>();
+  private final ArrayDeque<Promise<JsonObject>> waiters = new ArrayDeque<>();
+  private final Promise<Short> closed = Promise.promise();
+
+  private WsTestClient(Vertx vertx, WebSocketClient client, WebSocket ws) {
+    this.vertx = vertx;
+    this.client = client;
+    this.ws = ws;
+    ws.textMessageHandler(text -> {
+      JsonObject frame = new JsonObject(text);
+      Promise<JsonObject> waiter = waiters.pollFirst();
+      if (waiter != null) {
+        waiter.tryComplete(frame);
+      } else {
+        frames.addLast(frame);
+      }
+    });
+    ws.closeHandler(v -> closed.tryComplete(ws.closeStatusCode()));
+  }
+
+  public static Future<WsTestClient> connect(Vertx vertx, int port) {
+    return connect(vertx, port, new WebSocketClientOptions());
+  }
+
+  public static Future<WsTestClient> connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    WebSocketClient client = vertx.createWebSocketClient(options.setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20));
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+        .map(ws -> new WsTestClient(vertx, client, ws));
+  }
+
+  /** Connects and joins; completes after the {@code welcome} frame. */
+  public static Future<WsTestClient> joined(Vertx vertx, int port, String room, String username) {
+    return connect(vertx, port).compose(c -> c.join(room, username).map(c));
+  }
+
+  public Future<JsonObject> join(String room, String username) {
+    send(new JsonObject().put("type", "join").put("room", room).put("username", username));
+    return expect("welcome");
+  }
+
+  public WsTestClient send(JsonObject frame) {
+    ws.writeTextMessage(frame.encode());
+    return this;
+  }
+
+  public WsTestClient sendText(String text) {
+    ws.writeTextMessage(text);
+    return this;
+  }
+
+  public WsTestClient sendBinary(Buffer data) {
+    ws.writeBinaryMessage(data);
+    return this;
+  }
+
+  public Future<Void> chat(String text) {
+    send(new JsonObject().put("type", "chat").put("text", text));
+    return Future.succeededFuture();
+  }
+
+  /** The next frame, whatever its type. */
+  public Future<JsonObject> next() {
+    JsonObject frame = frames.pollFirst();
+    if (frame != null) {
+      return Future.succeededFuture(frame);
+    }
+    Promise<JsonObject> waiter = Promise.promise();
+    waiters.addLast(waiter);
+    long timer = vertx.setTimer(TIMEOUT_MS, t -> {
+      waiters.remove(waiter);
+      waiter.tryFail(new TimeoutException("no frame within " + TIMEOUT_MS + " ms"));
+    });
+    return waiter.future().onComplete(r -> vertx.cancelTimer(timer));
+  }
+
+  /** The next frame, which must be of {@code type}. */
+  public Future<JsonObject> expect(String type) {
+    return next().compose(frame -> type.equals(frame.getString("type"))
+        ? Future.succeededFuture(frame)
+        : Future.failedFuture(new AssertionError("expected a '" + type + "' frame, got " + frame.encode())));
+  }
+
+  /** Skips frames until one of {@code type} arrives. */
+  public Future<JsonObject> skipTo(String type) {
+    return next().compose(frame -> type.equals(frame.getString("type")) ? Future.succeededFuture(frame) : skipTo(type));
+  }
+
+  /** Frames already received and not yet read. */
+  public int buffered() {
+    return frames.size();
+  }
+
+  public WebSocket socket() {
+    return ws;
+  }
+
+  /** Completes with the close code once the server closes the connection. */
+  public Future<Short> closed() {
+    return closed.future();
+  }
+
+  public Future<Void> close() {
+    return ws.close();
+  }
+}
