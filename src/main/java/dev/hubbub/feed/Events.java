@@ -29,6 +29,18 @@ public final class Events {
         .put("ts", ts).put("seq", seq).put("id", id);
   }
 
+  /** A message's new text; {@code id} names the chat message, {@code seq} is this edit's own place in the room. */
+  public static JsonObject edited(String room, String id, String username, String text, long ts, long seq) {
+    return new JsonObject().put("type", EDITED).put("room", room).put("id", id).put("username", username).put("text", text)
+        .put("ts", ts).put("seq", seq);
+  }
+
+  /** A message was removed; {@code id} names the chat message, {@code seq} is this deletion's own place in the room. */
+  public static JsonObject deleted(String room, String id, String username, long ts, long seq) {
+    return new JsonObject().put("type", DELETED).put("room", room).put("id", id).put("username", username)
+        .put("ts", ts).put("seq", seq);
+  }
+
   public static JsonObject joined(String room, String username) {
     return new JsonObject().put("type", JOINED).put("room", room).put("username", username);
   }
