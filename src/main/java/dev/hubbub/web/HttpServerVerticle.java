@@ -31,7 +31,9 @@ public class HttpServerVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
-        .setMaxWebSocketFrameSize(config.limits().maxFrameBytes())
+        // Frames are checked at 4x the limit so that a moderately oversized one reaches the session, which
+        // closes with 1009; messages (frames reassembled) are held to the limit itself.
+        .setMaxWebSocketFrameSize(config.limits().maxFrameBytes() * 4)
         .setMaxWebSocketMessageSize(config.limits().maxFrameBytes());
     return vertx.createHttpServer(options)
         .requestHandler(router)

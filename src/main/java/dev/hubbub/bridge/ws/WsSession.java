@@ -5,6 +5,7 @@ import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -29,6 +30,8 @@ final class WsSession extends FeedSession {
 
   /** Close code for a client that cannot keep up (RFC 6455 "try again later"). */
   static final short CLOSE_SLOW = 1013;
+  /** Close code for a frame or message over the configured limit (RFC 6455 "message too big"). */
+  static final short CLOSE_TOO_BIG = 1009;
   /** Frames a client may send while its join is still being answered; they are handled in order after it. */
   static final int MAX_FRAMES_WHILE_JOINING = 64;
   static final int MAX_CID = 64;
@@ -49,7 +52,21 @@ final class WsSession extends FeedSession {
     this.bus = bridge.vertx.eventBus();
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> error("binary frames are not supported: send JSON text frames", null));
-    ws.exceptionHandler(e -> log.debug("WebSocket {} error: {}", id, e.getMessage()));
+    ws.exceptionHandler(this::onException);
+  }
+
+  /** Vert.x reports an oversized frame or message as an exception; answer it with the standard close code. */
+  private void onException(Throwable e) {
+    boolean tooBig = e instanceof CorruptedWebSocketFrameException corrupted
+        ? corrupted.closeStatus() != null && corrupted.closeStatus().code() == CLOSE_TOO_BIG
+        : e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
+    if (tooBig && !closed) {
+      closed = true;
+      leaveRoom();
+      ws.close(CLOSE_TOO_BIG, "message too big: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
+    } else {
+      log.debug("WebSocket {} error: {}", id, e.getMessage());
+    }
   }
 
   private void onText(String text) {
