@@ -303,6 +303,8 @@
     history(msg) {
       if (!forCurrentRoom(msg)) return;
       const stick = isAtBottom();
+      // The server no longer has the seqs we saw (its history was wiped): count from scratch.
+      if (msg.reset) setLastSeq(msg.room, 0);
       if (msg.truncated) system('older messages not shown');
       const list = Array.isArray(msg.messages) ? msg.messages : [];
       for (const m of list) applyEvent(Object.assign({ room: msg.room }, m), true);

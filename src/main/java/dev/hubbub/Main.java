@@ -20,16 +20,16 @@ public final class Main {
 
   public static void main(String[] args) {
     JsonObject config;
+    HubConfig settings;
     try {
       config = loadConfig(args);
-      HubConfig.from(config); // fail fast on a bad setting
+      settings = HubConfig.from(config); // fail fast on a bad setting
     } catch (IllegalArgumentException e) {
       System.err.println("hubbub: " + e.getMessage());
       System.exit(2);
       return;
     }
     Vertx vertx = Vertx.vertx();
-    HubConfig settings = HubConfig.from(config);
     vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(config))
         .onSuccess(id -> log.info("Hubbub listening on http://{}:{}", settings.http().host(), settings.http().port()))
         .onFailure(e -> {

@@ -33,8 +33,12 @@ public abstract class FeedSession {
   /** Writes one live event in the transport's format. */
   protected abstract void write(FeedEvent event);
 
-  /** Writes the replayed events in the transport's format (one history frame, or one record each). */
-  protected abstract void writeHistory(List<JsonObject> events, boolean truncated);
+  /**
+   * Writes the replayed events in the transport's format (one history frame, or one record each).
+   * {@code truncated}: older events were skipped; {@code reset}: the client's {@code since} was ahead of
+   * the store, so its last seq no longer means anything.
+   */
+  protected abstract void writeHistory(List<JsonObject> events, boolean truncated, boolean reset);
 
   /** True when the transport's outbound queue is over its limit. */
   protected abstract boolean writeQueueFull();
@@ -57,15 +61,18 @@ public abstract class FeedSession {
   }
 
   /** Writes the history, then everything that arrived meanwhile and was not part of it. */
-  public void replay(List<JsonObject> events, boolean truncated) {
+  public void replay(List<JsonObject> events, boolean truncated, boolean reset) {
     if (phase == Phase.CLOSED) {
       return;
+    }
+    if (reset) {
+      lastSeq = 0;
     }
     for (JsonObject event : events) {
       Long seq = event.getLong("seq");
       lastSeq = Math.max(lastSeq, seq == null ? 0 : seq);
     }
-    writeHistory(events, truncated);
+    writeHistory(events, truncated, reset);
     phase = Phase.LIVE;
     while (!buffer.isEmpty() && phase == Phase.LIVE) {
       send(buffer.pollFirst());

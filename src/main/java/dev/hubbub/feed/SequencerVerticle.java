@@ -131,22 +131,33 @@ public class SequencerVerticle extends VerticleBase {
       JsonObject body = msg.body();
       String room = Rules.room(body);
       Long since = Rules.optionalSeq(body, "since");
-      Future<List<JsonObject>> events;
-      if (since == null) {
-        events = store.latest(room, config.history().replayLimit());
-      } else {
-        int cap = config.history().resumeLimit();
-        // One more than the cap tells us whether the gap is too wide to replay whole.
-        events = store.after(room, since, cap + 1).compose(missed -> missed.size() > cap ? store.latest(room, cap) : Future.succeededFuture(missed));
-      }
-      // Truncated: a resume that cannot start right after `since`; the client pages older events over REST.
-      events.onSuccess(list -> msg.reply(new JsonObject()
-              .put("room", room)
-              .put("messages", new JsonArray(new ArrayList<>(list)))
-              .put("truncated", since != null && !list.isEmpty() && Events.seqOf(list.get(0)) > since + 1)))
+      loadHeads(Set.of(room))
+          .compose(v -> {
+            // A client ahead of the store saw seqs that no longer exist (history was wiped): start it afresh.
+            boolean reset = since != null && since > heads.get(room);
+            Long from = reset ? null : since;
+            return replayFrom(room, from).map(list -> new JsonObject()
+                .put("room", room)
+                .put("messages", new JsonArray(new ArrayList<>(list)))
+                // Truncated: a resume that cannot start right after `since`; the client pages older events over REST.
+                .put("truncated", from != null && !list.isEmpty() && Events.seqOf(list.get(0)) > from + 1)
+                .put("reset", reset));
+          })
+          .onSuccess(msg::reply)
           .onFailure(e -> Failure.reply(msg, e));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
     }
+  }
+
+  /** The latest events without {@code since}; otherwise what came after it, or the latest if too much did. */
+  private Future<List<JsonObject>> replayFrom(String room, Long since) {
+    if (since == null) {
+      return store.latest(room, config.history().replayLimit());
+    }
+    int cap = config.history().resumeLimit();
+    // One more than the cap tells us whether the gap is too wide to replay whole.
+    return store.after(room, since, cap + 1)
+        .compose(missed -> missed.size() > cap ? store.latest(room, cap) : Future.succeededFuture(missed));
   }
 }

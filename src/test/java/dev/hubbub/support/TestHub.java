@@ -16,10 +16,12 @@ public final class TestHub {
 
   public final int port;
   public final JsonObject config;
+  public final String deploymentId;
 
-  private TestHub(int port, JsonObject config) {
+  private TestHub(int port, JsonObject config, String deploymentId) {
     this.port = port;
     this.config = config;
+    this.deploymentId = deploymentId;
   }
 
   public static Future<TestHub> start(Vertx vertx) {
@@ -32,7 +34,7 @@ public final class TestHub {
     JsonObject config = ConfigLoader.defaults()
         .mergeIn(overrides, true)
         .mergeIn(new JsonObject().put("http", new JsonObject().put("host", "127.0.0.1").put("port", port)), true);
-    return vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(config)).map(id -> new TestHub(port, config));
+    return vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(config)).map(id -> new TestHub(port, config, id));
   }
 
   public static int freePort() {

@@ -145,10 +145,11 @@ final class WsSession extends FeedSession {
       }
       if (result.succeeded()) {
         JsonObject history = result.result().body();
-        replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(), history.getBoolean("truncated"));
+        replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
+            history.getBoolean("truncated"), history.getBoolean("reset"));
       } else {
         error("history unavailable: " + Failure.messageOf(result.cause()), null);
-        replay(List.of(), false);
+        replay(List.of(), false, false);
       }
     });
   }
@@ -252,9 +253,13 @@ final class WsSession extends FeedSession {
   }
 
   @Override
-  protected void writeHistory(List<JsonObject> events, boolean truncated) {
-    send(new JsonObject().put("type", "history").put("room", room).put("messages", new JsonArray(List.copyOf(events)))
-        .put("truncated", truncated));
+  protected void writeHistory(List<JsonObject> events, boolean truncated, boolean reset) {
+    JsonObject frame = new JsonObject().put("type", "history").put("room", room).put("messages", new JsonArray(List.copyOf(events)))
+        .put("truncated", truncated);
+    if (reset) {
+      frame.put("reset", true);
+    }
+    send(frame);
   }
 
   @Override

@@ -118,4 +118,22 @@ class HistoryReplayTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void aResumeFromAheadOfTheStoreStartsAfresh(Vertx vertx, VertxTestContext ctx) {
+    WsTestClient.connect(vertx, hub.port)
+        .compose(reader -> {
+          // As after a restart that lost history: the client saw seq 99, the room now has none.
+          reader.send(new JsonObject().put("type", "join").put("room", "r").put("username", "reader").put("since", 99));
+          return reader.expect("welcome").compose(w -> reader.expect("history")).compose(history -> {
+            assertTrue(history.getBoolean("reset"));
+            reader.chat("first again");
+            return reader.skipTo("chat");
+          });
+        })
+        .onComplete(ctx.succeeding(chat -> ctx.verify(() -> {
+          assertEquals(1L, chat.getLong("seq"), "seq 1 is delivered although the client had seen 99");
+          ctx.completeNow();
+        })));
+  }
 }

@@ -1,0 +1,130 @@
+package dev.hubbub.browser;
+
+import dev.hubbub.Hub;
+import dev.hubbub.support.Browser;
+import dev.hubbub.support.TestHub;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JS chat client in real headless Chromium: two people chat, hostile text stays text, reconnects rejoin. */
+@ExtendWith(VertxExtension.class)
+class ChatClientBrowserTest {
+
+  private TestHub hub;
+  private final List<ChromeDriver> browsers = new ArrayList<>();
+
+  @BeforeEach
+  void startHub(Vertx vertx, VertxTestContext ctx) {
+    TestHub.start(vertx).onComplete(ctx.succeeding(h -> {
+      hub = h;
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void closeBrowsers() {
+    browsers.forEach(WebDriver::quit);
+  }
+
+  private ChromeDriver joinAs(String username, String room) {
+    ChromeDriver browser = Browser.open();
+    browsers.add(browser);
+    browser.get("http://127.0.0.1:" + hub.port + "/");
+    WebElement name = browser.findElement(By.id("username"));
+    name.clear();
+    name.sendKeys(username);
+    WebElement roomField = browser.findElement(By.id("room"));
+    roomField.clear();
+    roomField.sendKeys(room);
+    browser.findElement(By.id("join")).click();
+    waitFor(browser, "body[data-state='joined']");
+    return browser;
+  }
+
+  private static void waitFor(WebDriver browser, String css) {
+    new WebDriverWait(browser, Browser.WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+  }
+
+  private static void waitForText(WebDriver browser, String css, String text) {
+    new WebDriverWait(browser, Browser.WAIT).until(ExpectedConditions.textToBe(By.cssSelector(css), text));
+  }
+
+  private static void say(WebDriver browser, String text) {
+    WebElement input = browser.findElement(By.id("text"));
+    input.sendKeys(text);
+    browser.findElement(By.id("send")).click();
+  }
+
+  private static String lastMessageText(WebDriver browser) {
+    List<WebElement> texts = browser.findElements(By.cssSelector("#messages li.msg .msg-text"));
+    return texts.isEmpty() ? "" : texts.get(texts.size() - 1).getText();
+  }
+
+  @Test
+  void twoTabsChatAndTheRosterFollows() {
+    ChromeDriver alice = joinAs("alice", "general");
+    ChromeDriver bob = joinAs("bob", "general");
+    waitForText(alice, "#user-count", "2");
+    waitForText(bob, "#user-count", "2");
+
+    say(alice, "hello from alice");
+    new WebDriverWait(bob, Browser.WAIT).until(b -> lastMessageText(b).equals("hello from alice"));
+    say(bob, "hi alice");
+    new WebDriverWait(alice, Browser.WAIT).until(b -> lastMessageText(b).equals("hi alice"));
+    assertEquals("", alice.findElement(By.id("text")).getAttribute("value"), "the send box is cleared");
+
+    bob.quit();
+    browsers.remove(bob);
+    waitForText(alice, "#user-count", "1");
+  }
+
+  @Test
+  void hostileTextIsShownAsTextAndNeverRun() {
+    ChromeDriver alice = joinAs("alice", "general");
+    ChromeDriver mallory = joinAs("<img src=x onerror=alert(1)>", "general");
+    String payload = "<img src=x onerror=\"document.body.dataset.pwned=1\"></script><b>bold</b>";
+    say(mallory, payload);
+    new WebDriverWait(alice, Browser.WAIT).until(b -> lastMessageText(b).equals(payload));
+
+    assertTrue(alice.findElements(By.cssSelector("#messages img, #messages b, #users img")).isEmpty(), "no markup was created");
+    assertEquals(null, alice.findElement(By.tagName("body")).getDomAttribute("data-pwned"));
+    List<String> users = alice.findElements(By.cssSelector("#users li")).stream().map(WebElement::getText).toList();
+    assertTrue(users.stream().anyMatch(u -> u.contains("<img src=x onerror=alert(1)>")), users.toString());
+  }
+
+  @Test
+  void theClientReconnectsAndRejoinsAfterTheHubRestarts(Vertx vertx) throws Exception {
+    ChromeDriver alice = joinAs("alice", "general");
+    say(alice, "before restart");
+    new WebDriverWait(alice, Browser.WAIT).until(b -> lastMessageText(b).equals("before restart"));
+
+    // Stop every verticle (connections drop), then bring a hub back on the same port.
+    vertx.undeploy(hub.deploymentId).await(10, TimeUnit.SECONDS);
+    new WebDriverWait(alice, Browser.WAIT).until(b -> !"joined".equals(b.findElement(By.tagName("body")).getDomAttribute("data-state")));
+    vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(hub.config)).await(10, TimeUnit.SECONDS);
+
+    new WebDriverWait(alice, java.time.Duration.ofSeconds(40)).until(b ->
+        "joined".equals(b.findElement(By.tagName("body")).getDomAttribute("data-state")));
+    say(alice, "after restart");
+    new WebDriverWait(alice, Browser.WAIT).until(b -> lastMessageText(b).equals("after restart"));
+  }
+}
