@@ -1,5 +1,6 @@
 package dev.hubbub;
 
+import dev.hubbub.bridge.eventbus.TcpBridgeVerticle;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.PresenceVerticle;
 import dev.hubbub.feed.SequencerVerticle;
@@ -21,7 +22,8 @@ public class Hub extends VerticleBase {
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(SequencerVerticle.class, 1)
         .compose(id -> deploy(PresenceVerticle.class, 1))
-        .compose(id -> deploy(HttpServerVerticle.class, httpInstances));
+        .compose(id -> deploy(HttpServerVerticle.class, httpInstances))
+        .compose(id -> config.tcp().enabled() ? deploy(TcpBridgeVerticle.class, httpInstances) : Future.succeededFuture(id));
   }
 
   private Future<String> deploy(Class<? extends VerticleBase> verticle, int instances) {

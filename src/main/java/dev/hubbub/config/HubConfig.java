@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * The typed view of the configuration. Verticles receive the raw JSON as their deployment config and
  * read it back through {@link #from(JsonObject)}, so one record describes every setting.
  */
-public record HubConfig(Http http, Limits limits, History history) {
+public record HubConfig(Http http, Limits limits, History history, Bridges bridges, Tcp tcp) {
 
   public record Http(String host, int port, int instances) {
   }
@@ -27,17 +27,29 @@ public record HubConfig(Http http, Limits limits, History history) {
   public record History(int replayLimit, int resumeLimit, int memoryWindow) {
   }
 
+  /** @param maxRegistrations room feeds one event-bus bridge connection may register at once */
+  public record Bridges(int maxRegistrations) {
+  }
+
+  /** The TCP event-bus bridge; {@code enabled: false} opens no port. */
+  public record Tcp(boolean enabled, String host, int port) {
+  }
+
   public static HubConfig from(JsonObject json) {
     JsonObject http = json.getJsonObject("http", new JsonObject());
     JsonObject limits = json.getJsonObject("limits", new JsonObject());
     JsonObject history = json.getJsonObject("history", new JsonObject());
+    JsonObject bridges = json.getJsonObject("bridges", new JsonObject());
+    JsonObject tcp = json.getJsonObject("tcp", new JsonObject());
     return new HubConfig(
         new Http(http.getString("host"), http.getInteger("port"), http.getInteger("instances", 0)),
         new Limits(
             positive(limits, "maxFrameBytes"),
             positive(limits, "maxTextChars"),
             positive(limits, "outboundQueueBytes")),
-        new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")));
+        new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")),
+        new Bridges(positive(bridges, "maxRegistrations")),
+        new Tcp(tcp.getBoolean("enabled", true), tcp.getString("host"), tcp.getInteger("port")));
   }
 
   private static int positive(JsonObject node, String key) {

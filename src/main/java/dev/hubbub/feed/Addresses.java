@@ -36,4 +36,13 @@ public final class Addresses {
   public static String roomFeed(String room) {
     return ROOM_FEED_PREFIX + room;
   }
+
+  /** The room whose feed {@code address} is, or null when it is not a valid room feed address. */
+  public static String roomOf(String address) {
+    if (address == null || !address.startsWith(ROOM_FEED_PREFIX)) {
+      return null;
+    }
+    String room = address.substring(ROOM_FEED_PREFIX.length());
+    return Rules.isRoom(room) ? room : null;
+  }
 }

@@ -13,9 +13,13 @@ public final class Rules {
   private Rules() {
   }
 
+  public static boolean isRoom(String room) {
+    return room != null && ROOM.matcher(room).matches();
+  }
+
   public static String room(JsonObject body) {
     String room = string(body, "room");
-    if (!ROOM.matcher(room).matches()) {
+    if (!isRoom(room)) {
       throw Failure.badRequest("room must be 1-64 characters of A-Z a-z 0-9 . _ -");
     }
     return room;

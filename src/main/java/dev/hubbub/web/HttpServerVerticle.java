@@ -1,5 +1,6 @@
 package dev.hubbub.web;
 
+import dev.hubbub.bridge.eventbus.SockJsBridge;
 import dev.hubbub.bridge.ws.WebSocketBridge;
 import dev.hubbub.config.HubConfig;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ public class HttpServerVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.get("/ws").handler(webSockets::handle);
+    router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config).router());
     new RestApi(vertx).mount(router);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
 

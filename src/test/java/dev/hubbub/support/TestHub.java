@@ -15,6 +15,11 @@ import java.net.ServerSocket;
 public final class TestHub {
 
   public final int port;
+
+  public int tcpPort() {
+    return config.getJsonObject("tcp").getInteger("port");
+  }
+
   public final JsonObject config;
   public final String deploymentId;
 
@@ -33,7 +38,9 @@ public final class TestHub {
     int port = freePort();
     JsonObject config = ConfigLoader.defaults()
         .mergeIn(overrides, true)
-        .mergeIn(new JsonObject().put("http", new JsonObject().put("host", "127.0.0.1").put("port", port)), true);
+        .mergeIn(new JsonObject()
+            .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+            .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", freePort())), true);
     return vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(config)).map(id -> new TestHub(port, config, id));
   }
 

@@ -1,0 +1,45 @@
+package dev.hubbub.bridge.eventbus;
+
+import dev.hubbub.bridge.FeedEvent;
+import dev.hubbub.bridge.FeedSession;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/** One room feed registered by an event-bus bridge client. Each event becomes one delivery frame. */
+final class BusSubscription extends FeedSession {
+
+  final String address;
+  final String room;
+  private final BusBridgeConnection connection;
+
+  BusSubscription(BusBridgeConnection connection, String address, String room) {
+    this.connection = connection;
+    this.address = address;
+    this.room = room;
+  }
+
+  @Override
+  protected void write(FeedEvent event) {
+    Dialect dialect = connection.dialect();
+    connection.write(event.encoded(dialect, e -> dialect.wire(dialect.delivery(address, e.json(), false))));
+  }
+
+  @Override
+  protected void writeHistory(List<JsonObject> events, boolean truncated, boolean reset) {
+    Dialect dialect = connection.dialect();
+    for (JsonObject event : events) {
+      connection.write(dialect.wire(dialect.delivery(address, event, false)));
+    }
+  }
+
+  @Override
+  protected boolean writeQueueFull() {
+    return connection.writeQueueFull();
+  }
+
+  @Override
+  protected void disconnectSlow(String reason) {
+    connection.disconnect(429, reason);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.hubbub.bridge.eventbus;
+
+import dev.hubbub.config.HubConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/**
+ * The event-bus bridge over SockJS, for browsers and Node ({@code @vertx/eventbus-bridge-client.js}).
+ * vertx-web provides the SockJS transports; the bridge protocol is Hubbub's own {@link BusBridgeConnection}
+ * so that room feeds share one consumer per instance and slow clients are cut off.
+ */
+public final class SockJsBridge {
+
+  /** SockJS close code for a connection the server ends (its "go away" range). */
+  private static final int CLOSE_CODE = 3008;
+
+  private final BusBridge bridge;
+
+  public SockJsBridge(Vertx vertx, HubConfig config) {
+    this.bridge = new BusBridge(vertx, config, Dialect.SOCKJS);
+  }
+
+  /** A router to mount under the bridge path, e.g. {@code /eventbus/*}. */
+  public Router router() {
+    SockJSHandlerOptions options = new SockJSHandlerOptions().setRegisterWriteHandler(false);
+    return SockJSHandler.create(bridge.vertx, options).socketHandler(this::accept);
+  }
+
+  private void accept(SockJSSocket socket) {
+    socket.setWriteQueueMaxSize(bridge.config.limits().outboundQueueBytes());
+    BusBridgeConnection connection = bridge.open(new BusBridgeConnection.Transport() {
+      @Override
+      public void write(Buffer frame) {
+        socket.write(frame);
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+      }
+
+      @Override
+      public void close() {
+        socket.close(CLOSE_CODE, "closed by server");
+      }
+    });
+    socket.handler(connection::onFrame);
+    socket.closeHandler(v -> connection.closed());
+    socket.exceptionHandler(e -> {
+      // A WebSocket message over the server's limit surfaces here rather than as a frame.
+      if (String.valueOf(e.getMessage()).contains("max message size")) {
+        connection.disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
+      } else {
+        connection.closed();
+      }
+    });
+  }
+
+  /** Open SockJS connections on this instance. */
+  public int connections() {
+    return bridge.connections();
+  }
+}

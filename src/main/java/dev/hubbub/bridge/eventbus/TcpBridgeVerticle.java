@@ -1,0 +1,83 @@
+package dev.hubbub.bridge.eventbus;
+
+import dev.hubbub.config.HubConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event-bus bridge over plain TCP, for clients in any language: each frame is a 4-byte big-endian
+ * length followed by that many bytes of JSON, as in vertx-tcp-eventbus-bridge. Deployed once per event
+ * loop on a shared port; each instance has its own fan-out.
+ */
+public class TcpBridgeVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(TcpBridgeVerticle.class);
+
+  private BusBridge bridge;
+
+  @Override
+  public Future<?> start() {
+    HubConfig config = HubConfig.from(config());
+    bridge = new BusBridge(vertx, config, Dialect.TCP);
+    NetServerOptions options = new NetServerOptions().setHost(config.tcp().host()).setPort(config.tcp().port());
+    return vertx.createNetServer(options)
+        .connectHandler(this::accept)
+        .listen()
+        .onSuccess(server -> log.debug("TCP bridge instance listening on {}:{}", config.tcp().host(), server.actualPort()));
+  }
+
+  private void accept(NetSocket socket) {
+    socket.setWriteQueueMaxSize(bridge.config.limits().outboundQueueBytes());
+    BusBridgeConnection connection = bridge.open(new BusBridgeConnection.Transport() {
+      @Override
+      public void write(Buffer frame) {
+        socket.write(frame);
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+      }
+
+      @Override
+      public void close() {
+        socket.close();
+      }
+    });
+    socket.handler(framing(connection, bridge.config.limits().maxFrameBytes()));
+    socket.closeHandler(v -> connection.closed());
+    socket.exceptionHandler(e -> log.debug("TCP bridge socket error: {}", e.getMessage()));
+  }
+
+  /**
+   * Splits the byte stream into frames: read a 4-byte length, then that many bytes. A length outside
+   * 1..limit is refused before anything is buffered, so a huge or negative length costs nothing.
+   */
+  static RecordParser framing(BusBridgeConnection connection, int maxFrameBytes) {
+    RecordParser parser = RecordParser.newFixed(4);
+    boolean[] readingLength = {true};
+    parser.handler(chunk -> {
+      if (readingLength[0]) {
+        int length = chunk.getInt(0);
+        if (length <= 0 || length > maxFrameBytes) {
+          connection.disconnect(413, "frame length " + length + " is outside 1.." + maxFrameBytes);
+          parser.pause();
+          return;
+        }
+        parser.fixedSizeMode(length);
+        readingLength[0] = false;
+      } else {
+        parser.fixedSizeMode(4);
+        readingLength[0] = true;
+        connection.onFrame(chunk);
+      }
+    });
+    return parser;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.hubbub.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A test client for the event-bus bridges: over TCP (length-prefixed JSON) or over SockJS's raw
+ * WebSocket endpoint ({@code /eventbus/websocket}, one JSON per text frame). Frames are read in order.
+ */
+public final class BusTestClient {
+
+  private final Vertx vertx;
+  private final Object client; // held so Vert.x does not collect it while the socket is open
+  private final Consumer<Buffer> writer;
+  private final boolean tcp;
+  private final ArrayDeque<JsonObject> frames = new ArrayDeque<>();
+  private final ArrayDeque<Promise<JsonObject>> waiters = new ArrayDeque<>();
+  private final Promise<Void> closed = Promise.promise();
+  private int replies;
+
+  private BusTestClient(Vertx vertx, Object client, Consumer<Buffer> writer, boolean tcp) {
+    this.vertx = vertx;
+    this.client = client;
+    this.writer = writer;
+    this.tcp = tcp;
+  }
+
+  public static Future<BusTestClient> tcp(Vertx vertx, int port) {
+    NetClient client = vertx.createNetClient();
+    return client.connect(port, "127.0.0.1").map(socket -> {
+      BusTestClient bus = new BusTestClient(vertx, client, socket::write, true);
+      RecordParser parser = RecordParser.newFixed(4);
+      boolean[] readingLength = {true};
+      parser.handler(chunk -> {
+        if (readingLength[0]) {
+          parser.fixedSizeMode(chunk.getInt(0));
+        } else {
+          parser.fixedSizeMode(4);
+          bus.received(new JsonObject(chunk));
+        }
+        readingLength[0] = !readingLength[0];
+      });
+      socket.handler(parser);
+      socket.closeHandler(v -> bus.closed.tryComplete());
+      return bus;
+    });
+  }
+
+  public static Future<BusTestClient> sockJs(Vertx vertx, int port) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
+        .map(ws -> {
+          BusTestClient bus = new BusTestClient(vertx, client, b -> ws.writeTextMessage(b.toString()), false);
+          // Like vertx-web's own bridge, raw WebSocket deliveries arrive as binary frames holding JSON.
+          ws.textMessageHandler(text -> bus.received(new JsonObject(text)));
+          ws.binaryMessageHandler(bytes -> bus.received(new JsonObject(bytes)));
+          ws.closeHandler(v -> bus.closed.tryComplete());
+          return bus;
+        });
+  }
+
+  private void received(JsonObject frame) {
+    Promise<JsonObject> waiter = waiters.pollFirst();
+    if (waiter != null) {
+      waiter.complete(frame);
+    } else {
+      frames.addLast(frame);
+    }
+  }
+
+  /** Sends a frame as is. */
+  public BusTestClient send(JsonObject frame) {
+    return sendRaw(frameBytes(frame.encode()));
+  }
+
+  /** Sends bytes as they are: for TCP include the length prefix yourself. */
+  public BusTestClient sendRaw(Buffer bytes) {
+    writer.accept(bytes);
+    return this;
+  }
+
+  public Buffer frameBytes(String json) {
+    if (!tcp) {
+      return Buffer.buffer(json);
+    }
+    byte[] data = json.getBytes(StandardCharsets.UTF_8);
+    return Buffer.buffer().appendInt(data.length).appendBytes(data);
+  }
+
+  public BusTestClient register(String address) {
+    return send(new JsonObject().put("type", "register").put("address", address));
+  }
+
+  /** Sends {@code body} to {@code address} with a fresh reply address and returns that reply address. */
+  public String request(String address, JsonObject body) {
+    String replyAddress = "reply-" + (++replies);
+    send(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", replyAddress));
+    return replyAddress;
+  }
+
+  /** The delivery frame type of this dialect: {@code message} over TCP, {@code rec} over SockJS. */
+  public String deliveryType() {
+    return tcp ? "message" : "rec";
+  }
+
+  public Future<JsonObject> next() {
+    JsonObject frame = frames.pollFirst();
+    if (frame != null) {
+      return Future.succeededFuture(frame);
+    }
+    Promise<JsonObject> waiter = Promise.promise();
+    waiters.addLast(waiter);
+    long timer = vertx.setTimer(WsTestClient.TIMEOUT_MS, t -> {
+      waiters.remove(waiter);
+      waiter.tryFail(new TimeoutException("no bridge frame within " + WsTestClient.TIMEOUT_MS + " ms"));
+    });
+    return waiter.future().onComplete(r -> vertx.cancelTimer(timer));
+  }
+
+  /** The next delivery whose body is an event of {@code eventType}, skipping others. */
+  public Future<JsonObject> nextEvent(String eventType) {
+    return next().compose(frame -> {
+      JsonObject body = frame.getValue("body") instanceof JsonObject b ? b : null;
+      return body != null && eventType.equals(body.getString("type")) ? Future.succeededFuture(frame) : nextEvent(eventType);
+    });
+  }
+
+  public Future<Void> closed() {
+    return closed.future();
+  }
+}
