@@ -28,6 +28,8 @@ public class HttpServerVerticle extends VerticleBase {
     router.get("/ws").handler(webSockets::handle);
     router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config).router());
     new RestApi(vertx).mount(router);
+    // Front-end libraries come from WebJars on the class path, served from here, never from a CDN.
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     HttpServerOptions options = new HttpServerOptions()

@@ -3,8 +3,10 @@ package dev.hubbub.browser;
 import dev.hubbub.Hub;
 import dev.hubbub.support.Browser;
 import dev.hubbub.support.TestHub;
+import dev.hubbub.support.WsTestClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterEach;
@@ -126,5 +128,26 @@ class ChatClientBrowserTest {
         "joined".equals(b.findElement(By.tagName("body")).getDomAttribute("data-state")));
     say(alice, "after restart");
     new WebDriverWait(alice, Browser.WAIT).until(b -> lastMessageText(b).equals("after restart"));
+  }
+
+  @Test
+  void theEventBusPageChatsWithWebSocketClientsOverSockJs(Vertx vertx) throws Exception {
+    WsTestClient ws = WsTestClient.joined(vertx, hub.port, "general", "ws-user")
+        .await(10, TimeUnit.SECONDS);
+    ChromeDriver page = Browser.open();
+    browsers.add(page);
+    page.get("http://127.0.0.1:" + hub.port + "/eventbus.html");
+    page.findElement(By.id("username")).sendKeys("sockjs-user");
+    page.findElement(By.id("join")).click();
+    waitFor(page, "body[data-state='listening']");
+
+    say(page, "hello over sockjs");
+    JsonObject chat = ws.skipTo("chat").await(20, TimeUnit.SECONDS);
+    assertEquals("sockjs-user", chat.getString("username"));
+    assertEquals("hello over sockjs", chat.getString("text"));
+
+    ws.chat("hello back <b>over</b> websocket");
+    new WebDriverWait(page, Browser.WAIT).until(b -> lastMessageText(b).equals("hello back <b>over</b> websocket"));
+    assertTrue(page.findElements(By.cssSelector("#messages b")).isEmpty());
   }
 }
