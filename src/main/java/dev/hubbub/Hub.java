@@ -3,6 +3,7 @@ package dev.hubbub;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.PresenceVerticle;
 import dev.hubbub.feed.SequencerVerticle;
+import dev.hubbub.stats.StatsVerticle;
 import dev.hubbub.web.HttpServerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -21,6 +22,7 @@ public class Hub extends VerticleBase {
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(SequencerVerticle.class, 1)
         .compose(id -> deploy(PresenceVerticle.class, 1))
+        .compose(id -> deploy(StatsVerticle.class, 1))
         .compose(id -> deploy(HttpServerVerticle.class, httpInstances));
   }
 

@@ -2,6 +2,9 @@ package dev.hubbub.bridge;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 /**
  * One event from a room feed as a bridge instance received it. It is shared by every local session of
  * the room, so each wire encoding is computed at most once, on first use, however many sessions write it.
@@ -10,6 +13,16 @@ public final class FeedEvent {
 
   private final JsonObject json;
   private String text;
+  private Map<Encoding, String> encodings;
+
+  /**
+   * One wire rendering of an event, e.g. an SSE JSON record or an SSE HTML fragment record. Instances are
+   * the cache keys, so a bridge keeps one instance per format and shares it between its sessions.
+   */
+  @FunctionalInterface
+  public interface Encoding {
+    String encode(FeedEvent event);
+  }
 
   public FeedEvent(JsonObject json) {
     this.json = json;
@@ -35,5 +48,13 @@ public final class FeedEvent {
       text = json.encode();
     }
     return text;
+  }
+
+  /** The event in {@code encoding}'s format, computed on first use and shared by every later caller. */
+  public String encoded(Encoding encoding) {
+    if (encodings == null) {
+      encodings = new IdentityHashMap<>(4);
+    }
+    return encodings.computeIfAbsent(encoding, e -> e.encode(this));
   }
 }

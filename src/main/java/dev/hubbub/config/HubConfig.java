@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * The typed view of the configuration. Verticles receive the raw JSON as their deployment config and
  * read it back through {@link #from(JsonObject)}, so one record describes every setting.
  */
-public record HubConfig(Http http, Limits limits, History history) {
+public record HubConfig(Http http, Limits limits, History history, Sse sse, Stats stats) {
 
   public record Http(String host, int port, int instances) {
   }
@@ -27,17 +27,32 @@ public record HubConfig(Http http, Limits limits, History history) {
   public record History(int replayLimit, int resumeLimit, int memoryWindow) {
   }
 
+  /**
+   * @param keepAliveMs how often an idle event stream gets a comment line, so proxies and browsers keep it open
+   * @param retryMs     the reconnection delay an event stream suggests to its client ({@code retry:})
+   */
+  public record Sse(int keepAliveMs, int retryMs) {
+  }
+
+  /** @param intervalMs how often the live figures (dashboard) are computed and published */
+  public record Stats(int intervalMs) {
+  }
+
   public static HubConfig from(JsonObject json) {
     JsonObject http = json.getJsonObject("http", new JsonObject());
     JsonObject limits = json.getJsonObject("limits", new JsonObject());
     JsonObject history = json.getJsonObject("history", new JsonObject());
+    JsonObject sse = json.getJsonObject("sse", new JsonObject());
+    JsonObject stats = json.getJsonObject("stats", new JsonObject());
     return new HubConfig(
         new Http(http.getString("host"), http.getInteger("port"), http.getInteger("instances", 0)),
         new Limits(
             positive(limits, "maxFrameBytes"),
             positive(limits, "maxTextChars"),
             positive(limits, "outboundQueueBytes")),
-        new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")));
+        new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")),
+        new Sse(positive(sse, "keepAliveMs"), positive(sse, "retryMs")),
+        new Stats(positive(stats, "intervalMs")));
   }
 
   private static int positive(JsonObject node, String key) {
