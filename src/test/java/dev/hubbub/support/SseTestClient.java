@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -60,7 +61,12 @@ public final class SseTestClient {
 
   /** Opens {@code uri} with {@code Accept: text/event-stream} plus {@code headers}; fails unless the answer is 200. */
   public static Future<SseTestClient> connect(Vertx vertx, int port, String uri, MultiMap headers) {
-    HttpClient client = vertx.createHttpClient();
+    return connect(vertx, new HttpClientOptions(), port, uri, headers);
+  }
+
+  /** With client {@code options}, e.g. a tiny receive buffer to play a slow reader. */
+  public static Future<SseTestClient> connect(Vertx vertx, HttpClientOptions clientOptions, int port, String uri, MultiMap headers) {
+    HttpClient client = vertx.createHttpClient(clientOptions);
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(uri)
         .putHeader("Accept", "text/event-stream");
     if (headers != null) {
@@ -113,9 +119,23 @@ public final class SseTestClient {
     return events.size();
   }
 
+  /** Takes every event received and not yet read. */
+  public List<Event> drain() {
+    return events.drain();
+  }
+
   /** Completes when the server ends the stream or the connection drops. */
   public Future<Void> ended() {
     return ended.future();
+  }
+
+  /** Stops reading from the socket, as a client that cannot keep up. */
+  public void pause() {
+    response.pause();
+  }
+
+  public void resume() {
+    response.resume();
   }
 
   /** Drops the connection, as a browser tab closing would. */
@@ -200,6 +220,12 @@ public final class SseTestClient {
       } else {
         items.addLast(item);
       }
+    }
+
+    synchronized List<T> drain() {
+      List<T> all = new ArrayList<>(items);
+      items.clear();
+      return all;
     }
 
     synchronized int size() {

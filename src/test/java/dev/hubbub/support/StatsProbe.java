@@ -19,13 +19,17 @@ public final class StatsProbe {
   }
 
   public static Future<JsonObject> await(Vertx vertx, Predicate<JsonObject> condition) {
+    return await(vertx, condition, TIMEOUT_MS);
+  }
+
+  public static Future<JsonObject> await(Vertx vertx, Predicate<JsonObject> condition, long timeoutMs) {
     Promise<JsonObject> found = Promise.promise();
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.STATS_FEED, msg -> {
       if (condition.test(msg.body())) {
         found.tryComplete(msg.body());
       }
     });
-    long timer = vertx.setTimer(TIMEOUT_MS, t -> found.tryFail(new TimeoutException("no matching stats snapshot within " + TIMEOUT_MS + " ms")));
+    long timer = vertx.setTimer(timeoutMs, t -> found.tryFail(new TimeoutException("no matching stats snapshot within " + timeoutMs + " ms")));
     return found.future().onComplete(r -> {
       vertx.cancelTimer(timer);
       consumer.unregister();
