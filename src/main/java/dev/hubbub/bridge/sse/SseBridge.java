@@ -61,7 +61,7 @@ public final class SseBridge {
     Long since;
     try {
       room = Rules.room(new JsonObject().put("room", ctx.pathParam("room")));
-      encoding = format(ctx) ? jsonRecord : htmlRecord;
+      encoding = wantsJson(ctx) ? jsonRecord : htmlRecord;
       since = lastEventId(ctx);
     } catch (Failure.Rejected e) {
       error(ctx, e.code, e.getMessage());
@@ -85,7 +85,7 @@ public final class SseBridge {
   public void dashboardEvents(RoutingContext ctx) {
     FeedEvent.Encoding encoding;
     try {
-      encoding = format(ctx) ? statsJson : statsHtml;
+      encoding = wantsJson(ctx) ? statsJson : statsHtml;
     } catch (Failure.Rejected e) {
       error(ctx, e.code, e.getMessage());
       return;
@@ -150,7 +150,7 @@ public final class SseBridge {
   }
 
   /** True for {@code ?format=json}, false for the default HTML fragments. */
-  private static boolean format(RoutingContext ctx) {
+  private static boolean wantsJson(RoutingContext ctx) {
     String format = ctx.queryParams().get("format");
     if (format == null || format.equals("html")) {
       return false;
