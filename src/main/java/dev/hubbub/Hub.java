@@ -4,6 +4,7 @@ import dev.hubbub.bridge.eventbus.TcpBridgeVerticle;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.PresenceVerticle;
 import dev.hubbub.feed.SequencerVerticle;
+import dev.hubbub.stats.StatsVerticle;
 import dev.hubbub.web.HttpServerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -22,6 +23,7 @@ public class Hub extends VerticleBase {
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     return deploy(SequencerVerticle.class, 1)
         .compose(id -> deploy(PresenceVerticle.class, 1))
+        .compose(id -> deploy(StatsVerticle.class, 1))
         .compose(id -> deploy(HttpServerVerticle.class, httpInstances))
         .compose(id -> config.tcp().enabled() ? deploy(TcpBridgeVerticle.class, httpInstances) : Future.succeededFuture(id));
   }

@@ -2,9 +2,8 @@ package dev.hubbub.bridge;
 
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * One event from a room feed as a bridge instance received it. It is shared by every local session of
@@ -14,8 +13,17 @@ public final class FeedEvent {
 
   private final JsonObject json;
   private String text;
-  /** Other encodings by format; a handful at most, so a small map. */
-  private Map<Object, Object> encodings;
+  private Map<Encoding<?>, Object> encodings;
+
+  /**
+   * One wire rendering of an event, e.g. an SSE JSON record, an SSE HTML fragment record or an event-bus
+   * bridge frame. Instances are the cache keys, so a bridge keeps one instance per format and shares it
+   * between its sessions.
+   */
+  @FunctionalInterface
+  public interface Encoding<T> {
+    T encode(FeedEvent event);
+  }
 
   public FeedEvent(JsonObject json) {
     this.json = json;
@@ -35,23 +43,20 @@ public final class FeedEvent {
     return seq == null ? 0 : seq;
   }
 
-  /**
-   * The event in a transport's own format, computed by {@code encoder} on first use and shared afterwards.
-   * {@code format} identifies the encoding (an enum constant of the bridge that owns it).
-   */
-  @SuppressWarnings("unchecked")
-  public <T> T encoded(Object format, Function<FeedEvent, T> encoder) {
-    if (encodings == null) {
-      encodings = new HashMap<>(4);
-    }
-    return (T) encodings.computeIfAbsent(format, f -> encoder.apply(this));
-  }
-
   /** The event as JSON text: a WebSocket frame as is, and the data of an SSE JSON record. */
   public String text() {
     if (text == null) {
       text = json.encode();
     }
     return text;
+  }
+
+  /** The event in {@code encoding}'s format, computed on first use and shared by every later caller. */
+  @SuppressWarnings("unchecked")
+  public <T> T encoded(Encoding<T> encoding) {
+    if (encodings == null) {
+      encodings = new IdentityHashMap<>(4);
+    }
+    return (T) encodings.computeIfAbsent(encoding, e -> e.encode(this));
   }
 }

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * The typed view of the configuration. Verticles receive the raw JSON as their deployment config and
  * read it back through {@link #from(JsonObject)}, so one record describes every setting.
  */
-public record HubConfig(Http http, Limits limits, History history, Bridges bridges, Tcp tcp) {
+public record HubConfig(Http http, Limits limits, History history, Sse sse, Stats stats, Bridges bridges, Tcp tcp) {
 
   public record Http(String host, int port, int instances) {
   }
@@ -35,10 +35,23 @@ public record HubConfig(Http http, Limits limits, History history, Bridges bridg
   public record Tcp(boolean enabled, String host, int port) {
   }
 
+  /**
+   * @param keepAliveMs how often an idle event stream gets a comment line, so proxies and browsers keep it open
+   * @param retryMs     the reconnection delay an event stream suggests to its client ({@code retry:})
+   */
+  public record Sse(int keepAliveMs, int retryMs) {
+  }
+
+  /** @param intervalMs how often the live figures (dashboard) are computed and published */
+  public record Stats(int intervalMs) {
+  }
+
   public static HubConfig from(JsonObject json) {
     JsonObject http = json.getJsonObject("http", new JsonObject());
     JsonObject limits = json.getJsonObject("limits", new JsonObject());
     JsonObject history = json.getJsonObject("history", new JsonObject());
+    JsonObject sse = json.getJsonObject("sse", new JsonObject());
+    JsonObject stats = json.getJsonObject("stats", new JsonObject());
     JsonObject bridges = json.getJsonObject("bridges", new JsonObject());
     JsonObject tcp = json.getJsonObject("tcp", new JsonObject());
     return new HubConfig(
@@ -48,6 +61,8 @@ public record HubConfig(Http http, Limits limits, History history, Bridges bridg
             positive(limits, "maxTextChars"),
             positive(limits, "outboundQueueBytes")),
         new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")),
+        new Sse(positive(sse, "keepAliveMs"), positive(sse, "retryMs")),
+        new Stats(positive(stats, "intervalMs")),
         new Bridges(positive(bridges, "maxRegistrations")),
         new Tcp(tcp.getBoolean("enabled", true), tcp.getString("host"), tcp.getInteger("port")));
   }

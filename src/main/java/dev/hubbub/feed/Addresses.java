@@ -30,6 +30,30 @@ public final class Addresses {
    */
   public static final String HISTORY = "hubbub.cmd.history";
 
+  /** {@code {room}} → {@code {room, users}}: the room's members in join order (empty when nobody is there). */
+  public static final String ROSTER = "hubbub.cmd.roster";
+
+  /**
+   * Publish-only: every persisted event once it is stored, whatever its room, so observers such as the
+   * live figures can count messages without a consumer per room.
+   */
+  public static final String STORED = "hubbub.stored";
+
+  /**
+   * Publish-only: {@code {transport, instance, connections}} from each bridge instance whenever its number
+   * of open connections changes; {@code transport} is e.g. {@code websocket} or {@code sse}.
+   */
+  public static final String CONNECTIONS = "hubbub.connections";
+
+  /** {@code {}} → the current live figures, the same JSON as a {@link #STATS_FEED} snapshot. */
+  public static final String STATS = "hubbub.cmd.stats";
+
+  /**
+   * Publish-only, periodic: {@code {type: "stats", ts, messagesPerSecond, messages, connections: {transport: n},
+   * rooms: [{room, users, messages, lastSeq, last?: {username, text}}], roomCount}}.
+   */
+  public static final String STATS_FEED = "hubbub.stats";
+
   private Addresses() {
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -29,7 +30,8 @@ public class PresenceVerticle extends VerticleBase {
     return Future.all(
         bus.<JsonObject>consumer(Addresses.JOIN, msg -> handle(msg, this::join)).completion(),
         bus.<JsonObject>consumer(Addresses.LEAVE, msg -> handle(msg, this::leave)).completion(),
-        bus.<JsonObject>consumer(Addresses.ROOMS, msg -> handle(msg, m -> m.reply(rooms()))).completion());
+        bus.<JsonObject>consumer(Addresses.ROOMS, msg -> handle(msg, m -> m.reply(rooms()))).completion(),
+        bus.<JsonObject>consumer(Addresses.ROSTER, msg -> handle(msg, this::roster)).completion());
   }
 
   private void join(Message<JsonObject> msg) {
@@ -73,6 +75,13 @@ public class PresenceVerticle extends VerticleBase {
         rooms.remove(room);
       }
     }
+  }
+
+  private void roster(Message<JsonObject> msg) {
+    String room = Rules.room(msg.body());
+    LinkedHashMap<String, String> members = rooms.get(room);
+    msg.reply(new JsonObject().put("room", room)
+        .put("users", new JsonArray(members == null ? List.of() : members.values().stream().toList())));
   }
 
   private JsonObject rooms() {

@@ -101,6 +101,7 @@ public class SequencerVerticle extends VerticleBase {
             heads.putAll(result.result());
             for (Pending p : batch) {
               vertx.eventBus().publish(Addresses.roomFeed(p.event.getString("room")), p.event);
+              vertx.eventBus().publish(Addresses.STORED, p.event);
               p.command.reply(new JsonObject().put("id", p.event.getString("id")).put("seq", p.event.getLong("seq"))
                   .put("ts", p.event.getLong("ts")));
             }

@@ -1,8 +1,13 @@
 package dev.hubbub.web;
 
 import dev.hubbub.bridge.eventbus.SockJsBridge;
+import dev.hubbub.bridge.sse.SseBridge;
 import dev.hubbub.bridge.ws.WebSocketBridge;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.web.pages.Assets;
+import dev.hubbub.web.pages.DashboardPage;
+import dev.hubbub.web.pages.RoomPages;
+import dev.hubbub.web.pages.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -23,13 +28,19 @@ public class HttpServerVerticle extends VerticleBase {
   public Future<?> start() {
     HubConfig config = HubConfig.from(config());
     WebSocketBridge webSockets = new WebSocketBridge(vertx, config);
+    Views views = new Views(Assets.load());
+    SseBridge events = new SseBridge(vertx, config, views);
 
     Router router = Router.router(vertx);
     router.get("/ws").handler(webSockets::handle);
     router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config).router());
+    router.get("/rooms/:room/events").handler(events::roomEvents);
+    router.get("/dashboard/events").handler(events::dashboardEvents);
     new RestApi(vertx).mount(router);
-    // Front-end libraries come from WebJars on the class path, served from here, never from a CDN.
-    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
+    new RoomPages(vertx, config, views).mount(router);
+    new DashboardPage(vertx, views).mount(router);
+    // htmx and its SSE extension from their WebJars; the paths carry the version, so they may be cached.
+    router.get(Assets.PREFIX + "*").handler(StaticHandler.create(Assets.WEBJARS_ROOT).setMaxAgeSeconds(86_400));
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     HttpServerOptions options = new HttpServerOptions()

@@ -22,6 +22,7 @@ final class RestApi {
 
   void mount(Router router) {
     router.get("/api/rooms").handler(this::rooms);
+    router.get("/api/stats").handler(this::stats);
     router.get("/health").handler(this::health);
     router.route("/api/*").handler(ctx -> Json.error(ctx, 404, "no such endpoint"));
     router.route("/api/*").failureHandler(ctx -> Json.error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
@@ -30,6 +31,13 @@ final class RestApi {
 
   private void rooms(RoutingContext ctx) {
     vertx.eventBus().<JsonObject>request(Addresses.ROOMS, new JsonObject())
+        .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
+        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+  }
+
+  /** The dashboard's live figures as JSON (see {@link Addresses#STATS_FEED} for the shape). */
+  private void stats(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.STATS, new JsonObject())
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
         .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }

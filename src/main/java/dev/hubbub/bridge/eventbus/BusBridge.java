@@ -2,6 +2,7 @@ package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.bridge.RoomFanout;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
 
 import java.util.HashSet;
@@ -18,22 +19,27 @@ final class BusBridge {
   final Dialect dialect;
   final RoomFanout<BusSubscription> fanout;
   private final Set<BusBridgeConnection> connections = new HashSet<>();
+  private final ConnectionReporter reporter;
 
   BusBridge(Vertx vertx, HubConfig config, Dialect dialect) {
     this.vertx = vertx;
     this.config = config;
     this.dialect = dialect;
     this.fanout = new RoomFanout<>(vertx.eventBus());
+    this.reporter = new ConnectionReporter(vertx, dialect == Dialect.TCP ? ConnectionReporter.TCP : ConnectionReporter.SOCKJS);
   }
 
   BusBridgeConnection open(BusBridgeConnection.Transport transport) {
     BusBridgeConnection connection = new BusBridgeConnection(this, transport);
     connections.add(connection);
+    reporter.report(connections.size());
     return connection;
   }
 
   void forget(BusBridgeConnection connection) {
-    connections.remove(connection);
+    if (connections.remove(connection)) {
+      reporter.report(connections.size());
+    }
   }
 
   int connections() {

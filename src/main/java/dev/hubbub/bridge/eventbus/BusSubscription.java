@@ -21,8 +21,7 @@ final class BusSubscription extends FeedSession {
 
   @Override
   protected void write(FeedEvent event) {
-    Dialect dialect = connection.dialect();
-    connection.write(event.encoded(dialect, e -> dialect.wire(dialect.delivery(address, e.json(), false))));
+    connection.write(event.encoded(connection.dialect().feedDelivery));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.hubbub.bridge.eventbus;
 
+import dev.hubbub.bridge.FeedEvent;
+import dev.hubbub.feed.Addresses;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -31,9 +33,12 @@ enum Dialect {
   };
 
   private final String deliveryType;
+  /** A room event as a delivery on its feed address: the same bytes for every subscriber, so encoded once. */
+  final FeedEvent.Encoding<Buffer> feedDelivery;
 
   Dialect(String deliveryType) {
     this.deliveryType = deliveryType;
+    this.feedDelivery = event -> wire(delivery(Addresses.roomFeed(event.json().getString("room")), event.json(), false));
   }
 
   abstract Buffer wire(JsonObject frame);

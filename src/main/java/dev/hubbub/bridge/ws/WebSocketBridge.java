@@ -2,6 +2,7 @@ package dev.hubbub.bridge.ws;
 
 import dev.hubbub.bridge.RoomFanout;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
@@ -23,11 +24,13 @@ public final class WebSocketBridge {
   final HubConfig config;
   final RoomFanout<WsSession> fanout;
   private final Set<WsSession> sessions = new HashSet<>();
+  private final ConnectionReporter reporter;
 
   public WebSocketBridge(Vertx vertx, HubConfig config) {
     this.vertx = vertx;
     this.config = config;
     this.fanout = new RoomFanout<>(vertx.eventBus());
+    this.reporter = new ConnectionReporter(vertx, ConnectionReporter.WEBSOCKET);
   }
 
   public void handle(RoutingContext ctx) {
@@ -40,8 +43,10 @@ public final class WebSocketBridge {
     ws.setWriteQueueMaxSize(config.limits().outboundQueueBytes());
     WsSession session = new WsSession(this, ws);
     sessions.add(session);
+    reporter.report(sessions.size());
     ws.closeHandler(v -> {
       sessions.remove(session);
+      reporter.report(sessions.size());
       session.closed();
     });
   }

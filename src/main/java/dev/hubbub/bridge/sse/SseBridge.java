@@ -1,0 +1,193 @@
+package dev.hubbub.bridge.sse;
+
+import dev.hubbub.bridge.FeedEvent;
+import dev.hubbub.bridge.RoomFanout;
+import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Addresses;
+import dev.hubbub.feed.Failure;
+import dev.hubbub.feed.Rules;
+import dev.hubbub.stats.ConnectionReporter;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Serves room feeds and the dashboard figures as Server-Sent Events, in two renderings of the same events:
+ * HTML fragments for htmx (the default) and JSON ({@code ?format=json}) with the WebSocket frames' fields.
+ * One per HTTP server instance, used only from that instance's event loop; it talks to the core through
+ * the event bus alone. Each event is rendered once per format per instance ({@link FeedEvent#encoded}).
+ */
+public final class SseBridge {
+
+  final Vertx vertx;
+  final RoomFanout<SseSession> fanout;
+  private final HubConfig config;
+  private final ConnectionReporter reporter;
+  private final Set<SseStream> streams = new LinkedHashSet<>();
+  /** Dashboard streams and the encoding each one wants. */
+  private final Map<SseStream, FeedEvent.Encoding<String>> dashboards = new HashMap<>();
+  private MessageConsumer<JsonObject> statsConsumer;
+
+  private final FeedEvent.Encoding<String> jsonRecord;
+  private final FeedEvent.Encoding<String> htmlRecord;
+  private final FeedEvent.Encoding<String> statsJson;
+  private final FeedEvent.Encoding<String> statsHtml;
+
+  public SseBridge(Vertx vertx, HubConfig config, HtmlFragments html) {
+    this.vertx = vertx;
+    this.config = config;
+    this.fanout = new RoomFanout<>(vertx.eventBus());
+    this.reporter = new ConnectionReporter(vertx, ConnectionReporter.SSE);
+    // The JSON record's data is the same text the WebSocket bridge sends, so the two share one encode().
+    this.jsonRecord = e -> SseRecords.event(e.seq(), e.type(), e.text());
+    this.htmlRecord = e -> SseRecords.event(e.seq(), e.type(), html.feedEvent(e.json()).strip());
+    this.statsJson = e -> SseRecords.event(0, e.type(), e.text());
+    this.statsHtml = e -> SseRecords.event(0, e.type(), html.stats(e.json()).strip());
+    // One timer for every stream of this instance, rather than one per connection.
+    vertx.setPeriodic(config.sse().keepAliveMs(), id -> keepAlive());
+  }
+
+  /** {@code GET /rooms/:room/events[?format=json][&lastEventId=n]}, resuming after {@code Last-Event-ID}. */
+  public void roomEvents(RoutingContext ctx) {
+    String room;
+    FeedEvent.Encoding<String> encoding;
+    Long since;
+    try {
+      room = Rules.room(new JsonObject().put("room", ctx.pathParam("room")));
+      encoding = wantsJson(ctx) ? jsonRecord : htmlRecord;
+      since = lastEventId(ctx);
+    } catch (Failure.Rejected e) {
+      error(ctx, e.code, e.getMessage());
+      return;
+    }
+    if (!acceptsEventStream(ctx)) {
+      error(ctx, 406, "this endpoint sends text/event-stream");
+      return;
+    }
+    SseStream stream = open(ctx);
+    SseSession session = new SseSession(this, stream, room, encoding);
+    stream.onClose(() -> {
+      fanout.remove(room, session);
+      session.stop();
+      closed(stream);
+    });
+    session.start(since);
+  }
+
+  /** {@code GET /dashboard/events[?format=json]}: a {@code stats} event now, then one per stats interval. */
+  public void dashboardEvents(RoutingContext ctx) {
+    FeedEvent.Encoding<String> encoding;
+    try {
+      encoding = wantsJson(ctx) ? statsJson : statsHtml;
+    } catch (Failure.Rejected e) {
+      error(ctx, e.code, e.getMessage());
+      return;
+    }
+    if (!acceptsEventStream(ctx)) {
+      error(ctx, 406, "this endpoint sends text/event-stream");
+      return;
+    }
+    SseStream stream = open(ctx);
+    dashboards.put(stream, encoding);
+    if (statsConsumer == null) {
+      statsConsumer = vertx.eventBus().consumer(Addresses.STATS_FEED, msg -> {
+        FeedEvent snapshot = new FeedEvent(msg.body());
+        for (Map.Entry<SseStream, FeedEvent.Encoding<String>> watcher : new ArrayList<>(dashboards.entrySet())) {
+          send(watcher.getKey(), snapshot.encoded(watcher.getValue()));
+        }
+      });
+    }
+    stream.onClose(() -> {
+      dashboards.remove(stream);
+      if (dashboards.isEmpty() && statsConsumer != null) {
+        statsConsumer.unregister();
+        statsConsumer = null;
+      }
+      closed(stream);
+    });
+    vertx.eventBus().<JsonObject>request(Addresses.STATS, new JsonObject())
+        .onSuccess(reply -> send(stream, new FeedEvent(reply.body()).encoded(encoding)))
+        .onFailure(e -> stream.close("figures unavailable: " + Failure.messageOf(e)));
+  }
+
+  /** Open event streams on this instance, room and dashboard ones alike. */
+  public int connections() {
+    return streams.size();
+  }
+
+  private SseStream open(RoutingContext ctx) {
+    SseStream stream = SseStream.open(ctx, config.sse().retryMs(), config.limits().outboundQueueBytes());
+    streams.add(stream);
+    reporter.report(streams.size());
+    return stream;
+  }
+
+  private void closed(SseStream stream) {
+    if (streams.remove(stream)) {
+      reporter.report(streams.size());
+    }
+  }
+
+  private void send(SseStream stream, String record) {
+    if (stream.full()) {
+      stream.close("slow consumer: reconnect");
+    } else {
+      stream.write(record);
+    }
+  }
+
+  private void keepAlive() {
+    for (SseStream stream : new ArrayList<>(streams)) {
+      send(stream, SseRecords.comment("keep-alive"));
+    }
+  }
+
+  /** True for {@code ?format=json}, false for the default HTML fragments. */
+  private static boolean wantsJson(RoutingContext ctx) {
+    String format = ctx.queryParams().get("format");
+    if (format == null || format.equals("html")) {
+      return false;
+    }
+    if (format.equals("json")) {
+      return true;
+    }
+    throw Failure.badRequest("format must be html or json");
+  }
+
+  /** The resume point: the {@code Last-Event-ID} header a reconnecting EventSource sends, else {@code ?lastEventId}. */
+  private static Long lastEventId(RoutingContext ctx) {
+    String value = ctx.request().getHeader("Last-Event-ID");
+    if (value == null || value.isBlank()) {
+      value = ctx.queryParams().get("lastEventId");
+    }
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      long seq = Long.parseLong(value.strip());
+      if (seq >= 0) {
+        return seq;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw Failure.badRequest("Last-Event-ID must be a whole number, 0 or more");
+  }
+
+  private static boolean acceptsEventStream(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    return accept == null || accept.contains("text/event-stream") || accept.contains("*/*") || accept.contains("text/*");
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(new JsonObject().put("error", message).encode());
+  }
+}

@@ -1,0 +1,108 @@
+package dev.hubbub.bridge.sse;
+
+import dev.hubbub.bridge.FeedEvent;
+import dev.hubbub.bridge.FeedSession;
+import dev.hubbub.feed.Addresses;
+import dev.hubbub.feed.Events;
+import dev.hubbub.feed.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * One event stream watching one room. A watcher is not a room member: it only reads the feed. It opens
+ * with the current roster, then the history after its {@code Last-Event-ID} (or the latest messages),
+ * then live events, each record carrying the event's {@code seq} as its id.
+ */
+final class SseSession extends FeedSession {
+
+  private static final Logger log = LoggerFactory.getLogger(SseSession.class);
+
+  private final SseBridge bridge;
+  private final SseStream stream;
+  private final String room;
+  private final FeedEvent.Encoding<String> encoding;
+  private JsonObject roster;
+
+  SseSession(SseBridge bridge, SseStream stream, String room, FeedEvent.Encoding<String> encoding) {
+    this.bridge = bridge;
+    this.stream = stream;
+    this.room = room;
+    this.encoding = encoding;
+  }
+
+  String room() {
+    return room;
+  }
+
+  /** Subscribes first, then asks for the roster and history, so nothing published meanwhile is lost. */
+  void start(Long since) {
+    subscribing(since == null ? 0 : since);
+    bridge.fanout.add(room, this)
+        .compose(v -> {
+          // Hold presence events too: they must follow the roster snapshot, not precede it.
+          replaying();
+          JsonObject query = new JsonObject().put("room", room);
+          if (since != null) {
+            query.put("since", since);
+          }
+          return Future.all(request(Addresses.ROSTER, new JsonObject().put("room", room)), request(Addresses.HISTORY, query));
+        })
+        .onComplete(result -> {
+          if (stream.isClosed()) {
+            return;
+          }
+          if (result.failed()) {
+            log.debug("SSE subscription to {} failed: {}", room, result.cause().getMessage());
+            stop();
+            stream.close("history unavailable: " + Failure.messageOf(result.cause()));
+            return;
+          }
+          Message<JsonObject> rosterReply = result.result().resultAt(0);
+          Message<JsonObject> historyReply = result.result().resultAt(1);
+          roster = Events.roster(room, rosterReply.body().getJsonArray("users").stream().map(String::valueOf).toList());
+          JsonObject history = historyReply.body();
+          replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
+              history.getBoolean("truncated", false), history.getBoolean("reset", false));
+        });
+  }
+
+  private Future<Message<JsonObject>> request(String address, JsonObject body) {
+    EventBus bus = bridge.vertx.eventBus();
+    return bus.request(address, body);
+  }
+
+  @Override
+  protected void write(FeedEvent event) {
+    stream.write(event.encoded(encoding));
+  }
+
+  @Override
+  protected void writeHistory(List<JsonObject> events, boolean truncated, boolean reset) {
+    stream.write(new FeedEvent(roster).encoded(encoding));
+    if (truncated) {
+      // The gap since Last-Event-ID was too wide: say so before the latest events.
+      stream.write(new FeedEvent(new JsonObject().put("type", "truncated").put("room", room)
+          .put("before", Events.seqOf(events.get(0)))).encoded(encoding));
+    }
+    for (JsonObject event : events) {
+      stream.write(new FeedEvent(event).encoded(encoding));
+    }
+  }
+
+  @Override
+  protected boolean writeQueueFull() {
+    return stream.full();
+  }
+
+  @Override
+  protected void disconnectSlow(String reason) {
+    log.info("closing slow event stream in room {}", room);
+    stream.close(reason);
+  }
+}

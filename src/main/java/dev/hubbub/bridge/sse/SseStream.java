@@ -1,0 +1,89 @@
+package dev.hubbub.bridge.sse;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * One open {@code text/event-stream} response. Writes are bounded by the response's write queue; past it
+ * the stream counts as a slow consumer and is closed with a reason, and the client reconnects with its
+ * {@code Last-Event-ID}.
+ */
+final class SseStream {
+
+  private final RoutingContext ctx;
+  private final HttpServerResponse response;
+  private Runnable onClose = () -> { };
+  private boolean closed;
+
+  private SseStream(RoutingContext ctx) {
+    this.ctx = ctx;
+    this.response = ctx.response();
+  }
+
+  /** Sends the headers and the {@code retry:} hint at once, so the client sees the stream open. */
+  static SseStream open(RoutingContext ctx, int retryMs, int maxQueuedBytes) {
+    SseStream stream = new SseStream(ctx);
+    HttpServerResponse response = ctx.response();
+    response.setStatusCode(200)
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        // Tells nginx-style proxies not to hold events back in a buffer.
+        .putHeader("X-Accel-Buffering", "no")
+        .setWriteQueueMaxSize(maxQueuedBytes);
+    response.closeHandler(v -> stream.closed());
+    response.exceptionHandler(e -> stream.closed());
+    response.write(SseRecords.retry(retryMs));
+    return stream;
+  }
+
+  /** Runs once when the stream ends, whoever ended it. */
+  void onClose(Runnable onClose) {
+    this.onClose = onClose;
+  }
+
+  void write(String record) {
+    if (!closed) {
+      response.write(record);
+    }
+  }
+
+  boolean full() {
+    return response.writeQueueFull();
+  }
+
+  void keepAlive() {
+    write(SseRecords.comment("keep-alive"));
+  }
+
+  /**
+   * Ends the stream with a last {@code error} record carrying {@code reason}, then drops the connection so
+   * nothing still queued for a stalled client is kept.
+   */
+  void close(String reason) {
+    if (closed) {
+      return;
+    }
+    response.write(SseRecords.event(0, "error", new JsonObject().put("type", "error").put("message", reason).encode()));
+    response.end();
+    closed();
+    if (ctx.request().version() == HttpVersion.HTTP_2) {
+      response.reset();
+    } else {
+      ctx.request().connection().close();
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  private void closed() {
+    if (!closed) {
+      closed = true;
+      onClose.run();
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.hubbub.stats;
+
+import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Addresses;
+import dev.hubbub.feed.Events;
+import dev.hubbub.feed.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The live figures behind the dashboard: rooms with their member and message counts, open connections
+ * per transport, and messages per second. Deployed as a single instance; it only listens to the bus
+ * (stored events, bridge connection reports, the presence rooms command) and publishes a snapshot on
+ * {@link Addresses#STATS_FEED} every interval.
+ *
+ * <p>Message counts are the chat messages stored since this hub started; {@code lastSeq} is the room's
+ * latest sequence number, which also counts edits and deletions and survives restarts with the store.
+ */
+public class StatsVerticle extends VerticleBase {
+
+  /** Rooms listed in one snapshot; the total is in {@code roomCount}. */
+  static final int MAX_ROOMS = 100;
+  /** Ticks averaged for messages per second, so the figure does not flicker. */
+  static final int RATE_TICKS = 5;
+  /** Longest username or text shown as a room's last message. */
+  static final int PREVIEW_CHARS = 80;
+
+  private HubConfig config;
+  private final Map<String, RoomFigures> rooms = new HashMap<>();
+  private final Map<String, Map<String, Integer>> connections = new TreeMap<>();
+  private final ArrayDeque<Long> recentTicks = new ArrayDeque<>();
+  private long messages;
+  private long messagesThisTick;
+
+  private static final class RoomFigures {
+    long messages;
+    long lastSeq;
+    JsonObject last;
+  }
+
+  @Override
+  public Future<?> start() {
+    config = HubConfig.from(config());
+    EventBus bus = vertx.eventBus();
+    vertx.setPeriodic(config.stats().intervalMs(), id -> tick());
+    return Future.all(
+        bus.<JsonObject>consumer(Addresses.STORED, msg -> stored(msg.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.CONNECTIONS, msg -> connections(msg.body())).completion(),
+        bus.<JsonObject>consumer(Addresses.STATS, this::query).completion());
+  }
+
+  private void stored(JsonObject event) {
+    RoomFigures room = rooms.computeIfAbsent(event.getString("room"), r -> new RoomFigures());
+    room.lastSeq = Math.max(room.lastSeq, Events.seqOf(event));
+    if (Events.CHAT.equals(event.getString("type"))) {
+      room.messages++;
+      room.last = new JsonObject()
+          .put("username", preview(event.getString("username")))
+          .put("text", preview(event.getString("text")));
+      messages++;
+      messagesThisTick++;
+    }
+  }
+
+  private void connections(JsonObject report) {
+    String transport = report.getString("transport");
+    String instance = report.getString("instance");
+    Integer count = report.getInteger("connections");
+    if (transport == null || instance == null || count == null) {
+      return;
+    }
+    connections.computeIfAbsent(transport, t -> new HashMap<>()).put(instance, count);
+  }
+
+  private void tick() {
+    recentTicks.addLast(messagesThisTick);
+    messagesThisTick = 0;
+    if (recentTicks.size() > RATE_TICKS) {
+      recentTicks.removeFirst();
+    }
+    snapshot().onSuccess(snapshot -> vertx.eventBus().publish(Addresses.STATS_FEED, snapshot));
+  }
+
+  private void query(Message<JsonObject> msg) {
+    snapshot().onSuccess(msg::reply).onFailure(e -> Failure.reply(msg, e));
+  }
+
+  /** Asks presence for the member counts and joins them with what this verticle counted. */
+  private Future<JsonObject> snapshot() {
+    return vertx.eventBus().<JsonObject>request(Addresses.ROOMS, new JsonObject()).map(reply -> {
+      Map<String, Integer> members = new HashMap<>();
+      reply.body().getJsonArray("rooms").forEach(o -> {
+        JsonObject r = (JsonObject) o;
+        members.put(r.getString("room"), r.getInteger("users"));
+      });
+      TreeSet<String> names = new TreeSet<>(members.keySet());
+      names.addAll(rooms.keySet());
+      JsonArray list = new JsonArray();
+      for (String name : names) {
+        if (list.size() == MAX_ROOMS) {
+          break;
+        }
+        RoomFigures figures = rooms.get(name);
+        JsonObject room = new JsonObject().put("room", name).put("users", members.getOrDefault(name, 0))
+            .put("messages", figures == null ? 0 : figures.messages).put("lastSeq", figures == null ? 0 : figures.lastSeq);
+        if (figures != null && figures.last != null) {
+          room.put("last", figures.last.copy());
+        }
+        list.add(room);
+      }
+      JsonObject perTransport = new JsonObject();
+      connections.forEach((transport, instances) ->
+          perTransport.put(transport, instances.values().stream().mapToInt(Integer::intValue).sum()));
+      return new JsonObject()
+          .put("type", "stats")
+          .put("ts", System.currentTimeMillis())
+          .put("messagesPerSecond", messagesPerSecond())
+          .put("messages", messages)
+          .put("connections", perTransport)
+          .put("rooms", list)
+          .put("roomCount", names.size());
+    });
+  }
+
+  /** Average over the last few ticks, rounded to one decimal. */
+  private double messagesPerSecond() {
+    if (recentTicks.isEmpty()) {
+      return 0;
+    }
+    long sum = recentTicks.stream().mapToLong(Long::longValue).sum();
+    double seconds = recentTicks.size() * config.stats().intervalMs() / 1000.0;
+    return Math.round(sum / seconds * 10) / 10.0;
+  }
+
+  private static String preview(String s) {
+    if (s == null || s.codePointCount(0, s.length()) <= PREVIEW_CHARS) {
+      return s;
+    }
+    return s.substring(0, s.offsetByCodePoints(0, PREVIEW_CHARS)) + "…";
+  }
+}

@@ -1,0 +1,45 @@
+package dev.hubbub.web.pages;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * A chat message as a page shows it, after any edit or deletion. {@link #domId()} is the element id that
+ * lets htmx replace the message in place when an {@code edited} or {@code deleted} event arrives.
+ */
+public record MessageView(String id, long seq, String username, String text, long ts, boolean edited, boolean deleted) {
+
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+
+  /** From a {@code chat}, {@code edited} or {@code deleted} event, each of which names the message by {@code id}. */
+  public static MessageView of(JsonObject event) {
+    String type = event.getString("type");
+    return new MessageView(event.getString("id"), event.getLong("seq", 0L), event.getString("username", ""),
+        event.getString("text", ""), event.getLong("ts", 0L), "edited".equals(type), "deleted".equals(type));
+  }
+
+  /** The message with an edit applied; it keeps its place and original time. */
+  MessageView edit(JsonObject edited) {
+    return new MessageView(id, seq, username, edited.getString("text", text), ts, true, deleted);
+  }
+
+  MessageView delete() {
+    return new MessageView(id, seq, username, "", ts, edited, true);
+  }
+
+  public String domId() {
+    return "msg-" + id;
+  }
+
+  /** Hours and minutes, UTC: the server does not know the reader's zone. */
+  public String time() {
+    return CLOCK.format(Instant.ofEpochMilli(ts));
+  }
+
+  public String timestamp() {
+    return Instant.ofEpochMilli(ts).toString();
+  }
+}

@@ -1,0 +1,190 @@
+package dev.hubbub.web.pages;
+
+import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Addresses;
+import dev.hubbub.feed.Failure;
+import dev.hubbub.feed.Rules;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The server-rendered room page and its message post. The page paints the latest history and roster
+ * from the core, then htmx follows the room's event stream from the last rendered {@code seq}. Posting
+ * works three ways: an htmx form (answered with the form fragment), a plain HTML form (answered with a
+ * redirect back to the page, POST-redirect-GET) and JSON (answered with {@code {id, seq, ts}}).
+ */
+public final class RoomPages {
+
+  /** Remembers the name typed in the form until real accounts exist. */
+  static final String USERNAME_COOKIE = "hubbub_username";
+  private static final long COOKIE_MAX_AGE_S = 30L * 24 * 3600;
+
+  private final Vertx vertx;
+  private final HubConfig config;
+  private final Views views;
+
+  public RoomPages(Vertx vertx, HubConfig config, Views views) {
+    this.vertx = vertx;
+    this.config = config;
+    this.views = views;
+  }
+
+  public void mount(Router router) {
+    router.get("/rooms").handler(this::open);
+    router.get("/rooms/:room").handler(this::page);
+    router.post("/rooms/:room/messages")
+        .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes()))
+        .handler(this::post)
+        .failureHandler(ctx -> Pages.json(ctx, ctx.statusCode() == 413 ? 413 : 400,
+            ctx.statusCode() == 413 ? "message too large" : "bad request"));
+  }
+
+  /** {@code GET /rooms?room=name}: the dashboard's "open room" form, without JavaScript. */
+  private void open(RoutingContext ctx) {
+    String room = ctx.queryParams().get("room");
+    try {
+      room = Rules.room(new JsonObject().put("room", room));
+    } catch (Failure.Rejected e) {
+      Pages.html(ctx, e.code, views.error(e.code, e.getMessage()));
+      return;
+    }
+    ctx.response().setStatusCode(303).putHeader("Location", "/rooms/" + room).end();
+  }
+
+  private void page(RoutingContext ctx) {
+    String room;
+    try {
+      room = room(ctx);
+    } catch (Failure.Rejected e) {
+      Pages.html(ctx, e.code, views.error(e.code, e.getMessage()));
+      return;
+    }
+    renderRoom(ctx, 200, new PostForm(room, rememberedName(ctx), "", null, false, config.limits().maxTextChars()));
+  }
+
+  private void renderRoom(RoutingContext ctx, int status, PostForm form) {
+    String room = form.room();
+    Future.all(request(Addresses.HISTORY, new JsonObject().put("room", room)), request(Addresses.ROSTER, new JsonObject().put("room", room)))
+        .onSuccess(replies -> {
+          Message<JsonObject> history = replies.resultAt(0);
+          Message<JsonObject> roster = replies.resultAt(1);
+          List<JsonObject> events = history.body().getJsonArray("messages").stream().map(JsonObject.class::cast).toList();
+          RoomView view = new RoomView(room, Transcript.fold(events), Views.users(roster.body()), form, views.assets());
+          Pages.html(ctx, status, views.room(view));
+        })
+        .onFailure(e -> Pages.html(ctx, Failure.codeOf(e), views.error(Failure.codeOf(e), Failure.messageOf(e))));
+  }
+
+  private void post(RoutingContext ctx) {
+    String contentType = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase();
+    if (contentType.startsWith("application/json")) {
+      postJson(ctx);
+    } else if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/form-data")) {
+      postForm(ctx);
+    } else {
+      Pages.json(ctx, 415, "send a form (application/x-www-form-urlencoded) or JSON {username, text}");
+    }
+  }
+
+  private void postJson(RoutingContext ctx) {
+    JsonObject body;
+    String room;
+    try {
+      room = room(ctx);
+      body = ctx.body().asJsonObject();
+      if (body == null) {
+        throw Failure.badRequest("expected a JSON object {username, text}");
+      }
+    } catch (DecodeException | ClassCastException e) {
+      Pages.json(ctx, 400, "expected a JSON object {username, text}");
+      return;
+    } catch (Failure.Rejected e) {
+      Pages.json(ctx, e.code, e.getMessage());
+      return;
+    }
+    chat(room, body.getValue("username"), body.getValue("text"))
+        .onSuccess(reply -> Pages.json(ctx, 201, reply))
+        .onFailure(e -> Pages.json(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+  }
+
+  private void postForm(RoutingContext ctx) {
+    boolean htmx = "true".equals(ctx.request().getHeader("HX-Request"));
+    String room;
+    try {
+      room = room(ctx);
+    } catch (Failure.Rejected e) {
+      Pages.html(ctx, e.code, views.error(e.code, e.getMessage()));
+      return;
+    }
+    String username = ctx.request().getFormAttribute("username");
+    String text = ctx.request().getFormAttribute("text");
+    int maxText = config.limits().maxTextChars();
+    chat(room, username, text)
+        .onSuccess(reply -> {
+          remember(ctx, username);
+          if (htmx) {
+            // The message itself arrives over the event stream like everyone else's; the form just empties.
+            Pages.html(ctx, 200, views.postForm(new PostForm(room, username, "", null, true, maxText)));
+          } else {
+            ctx.response().setStatusCode(303).putHeader("Location", "/rooms/" + room).end();
+          }
+        })
+        .onFailure(e -> {
+          int status = Failure.codeOf(e);
+          PostForm refused = new PostForm(room, orEmpty(username), orEmpty(text), Failure.messageOf(e), true, maxText);
+          if (htmx) {
+            Pages.html(ctx, status, views.postForm(refused));
+          } else {
+            renderRoom(ctx, status, refused);
+          }
+        });
+  }
+
+  /** Sends the chat command; the core validates the name and text and answers with {@code {id, seq, ts}}. */
+  private Future<JsonObject> chat(String room, Object username, Object text) {
+    JsonObject command = new JsonObject().put("room", room).put("username", username).put("text", text);
+    return request(Addresses.CHAT, command).map(Message::body);
+  }
+
+  private Future<Message<JsonObject>> request(String address, JsonObject body) {
+    return vertx.eventBus().request(address, body);
+  }
+
+  private static String room(RoutingContext ctx) {
+    return Rules.room(new JsonObject().put("room", ctx.pathParam("room")));
+  }
+
+  private static void remember(RoutingContext ctx, String username) {
+    ctx.response().addCookie(Cookie.cookie(USERNAME_COOKIE, URLEncoder.encode(username, StandardCharsets.UTF_8))
+        .setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.LAX).setMaxAge(COOKIE_MAX_AGE_S));
+  }
+
+  private static String rememberedName(RoutingContext ctx) {
+    Cookie cookie = ctx.request().getCookie(USERNAME_COOKIE);
+    if (cookie == null || cookie.getValue().length() > 256) {
+      return "";
+    }
+    try {
+      return URLDecoder.decode(cookie.getValue(), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

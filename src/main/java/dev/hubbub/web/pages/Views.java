@@ -1,0 +1,76 @@
+package dev.hubbub.web.pages;
+
+import dev.hubbub.bridge.sse.HtmlFragments;
+import dev.hubbub.feed.Events;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the jte templates of {@code src/main/jte}. They are compiled to Java classes at build time
+ * (jte-maven-plugin) in HTML mode, so every {@code ${...}} is escaped for the context it appears in.
+ */
+public final class Views implements HtmlFragments {
+
+  private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
+  private final Assets assets;
+
+  public Views(Assets assets) {
+    this.assets = assets;
+  }
+
+  public Assets assets() {
+    return assets;
+  }
+
+  public String render(String template, Map<String, Object> params) {
+    StringOutput out = new StringOutput();
+    engine.render(template, params, out);
+    return out.toString();
+  }
+
+  public String room(RoomView view) {
+    return render("pages/room.jte", Map.of("view", view));
+  }
+
+  public String dashboard(StatsView stats) {
+    return render("pages/dashboard.jte", Map.of("stats", stats, "assets", assets));
+  }
+
+  public String error(int status, String message) {
+    return render("pages/error.jte", Map.of("status", status, "message", message, "assets", assets));
+  }
+
+  public String postForm(PostForm form) {
+    return render("fragments/postForm.jte", Map.of("form", form));
+  }
+
+  /** Chat lines are appended; edits and deletions replace the message element out of band, by id. */
+  @Override
+  public String feedEvent(JsonObject event) {
+    return switch (event.getString("type", "")) {
+      case Events.CHAT -> render("fragments/message.jte", Map.of("m", MessageView.of(event), "oob", false));
+      case Events.EDITED, Events.DELETED -> render("fragments/message.jte", Map.of("m", MessageView.of(event), "oob", true));
+      case Events.JOINED -> render("fragments/presence.jte", Map.of("username", event.getString("username", ""), "joined", true));
+      case Events.LEFT -> render("fragments/presence.jte", Map.of("username", event.getString("username", ""), "joined", false));
+      case Events.ROSTER -> render("fragments/roster.jte",
+          Map.of("users", event.getJsonArray("users").stream().map(String::valueOf).toList()));
+      case "truncated" -> render("fragments/notice.jte",
+          Map.of("text", "Some messages were missed while you were away; reload the page to see them."));
+      default -> "";
+    };
+  }
+
+  @Override
+  public String stats(JsonObject snapshot) {
+    return render("fragments/stats.jte", Map.of("stats", StatsView.of(snapshot)));
+  }
+
+  static List<String> users(JsonObject reply) {
+    return reply.getJsonArray("users").stream().map(String::valueOf).toList();
+  }
+}

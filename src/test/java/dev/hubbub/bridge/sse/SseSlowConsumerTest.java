@@ -1,0 +1,132 @@
+package dev.hubbub.bridge.sse;
+
+import dev.hubbub.stats.ConnectionReporter;
+import dev.hubbub.support.SseTestClient;
+import dev.hubbub.support.StatsProbe;
+import dev.hubbub.support.TestHub;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A stream that stops reading is cut off, and its client resumes from history with nothing lost. */
+@ExtendWith(VertxExtension.class)
+class SseSlowConsumerTest {
+
+  static final String BIG = "x".repeat(3_900);
+  /**
+   * Enough to overflow what the kernel buffers for a stalled reader (the server's socket send buffer can
+   * grow to tcp_wmem's maximum) by a good margin, so the bridge's own queue limit must be what cuts.
+   */
+  static final int MESSAGES = (int) ((maxSendBuffer() + 2 * 1024 * 1024) / BIG.length());
+
+  private TestHub hub;
+  private WebClient web;
+
+  @BeforeEach
+  void startHub(Vertx vertx, VertxTestContext ctx) {
+    web = WebClient.create(vertx);
+    TestHub.start(vertx, new JsonObject()
+            .put("limits", new JsonObject().put("outboundQueueBytes", 16_384))
+            .put("history", new JsonObject().put("resumeLimit", 2 * MESSAGES).put("memoryWindow", 2 * MESSAGES))
+            .put("stats", new JsonObject().put("intervalMs", 50)))
+        .onComplete(ctx.succeeding(h -> {
+          hub = h;
+          ctx.completeNow();
+        }));
+  }
+
+  @Test
+  void aStalledStreamIsClosedAndResumesAfterItsLastEventId(Vertx vertx, VertxTestContext ctx) throws Throwable {
+    SseTestClient[] sse = new SseTestClient[2];
+    List<String> seen = new ArrayList<>();
+    SseTestClient.connect(vertx, new HttpClientOptions().setReceiveBufferSize(4096), hub.port, "/rooms/slow/events?format=json", null)
+        .compose(client -> {
+          sse[0] = client;
+          return client.expect("roster");
+        })
+        .compose(r -> {
+          sse[0].pause();
+          Future<JsonObject> cut = StatsProbe.await(vertx, s -> StatsProbe.connections(s, ConnectionReporter.SSE) == 0, 45_000);
+          List<Future<?>> posts = new ArrayList<>();
+          for (int i = 1; i <= MESSAGES; i++) {
+            posts.add(web.post(hub.port, "127.0.0.1", "/rooms/slow/messages")
+                .sendJsonObject(new JsonObject().put("username", "flood").put("text", i + " " + BIG))
+                .compose(res -> res.statusCode() == 201 ? Future.succeededFuture() : Future.failedFuture("post: " + res.statusCode())));
+          }
+          return Future.all(posts).compose(v -> cut);
+        })
+        .compose(s -> {
+          sse[0].resume();
+          return drain(sse[0], seen);
+        })
+        .compose(v -> {
+          assertTrue(seen.size() < MESSAGES, "the stream was cut before the end: " + seen.size());
+          String last = seen.isEmpty() ? "0" : seen.get(seen.size() - 1);
+          return SseTestClient.connect(vertx, hub.port, "/rooms/slow/events?format=json",
+              MultiMap.caseInsensitiveMultiMap().add("Last-Event-ID", last));
+        })
+        .compose(again -> {
+          sse[1] = again;
+          return again.expect("roster").compose(r -> drainUntil(again, seen, MESSAGES));
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          List<String> expected = new ArrayList<>();
+          for (int seq = 1; seq <= MESSAGES; seq++) {
+            expected.add(String.valueOf(seq));
+          }
+          assertEquals(expected, seen, "every message exactly once and in order across the cut");
+          ctx.completeNow();
+        })));
+    assertTrue(ctx.awaitCompletion(60, TimeUnit.SECONDS));
+    if (ctx.failed()) {
+      throw ctx.causeOfFailure();
+    }
+  }
+
+  private static long maxSendBuffer() {
+    try {
+      String[] wmem = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
+      return Long.parseLong(wmem[2]);
+    } catch (IOException | RuntimeException e) {
+      return 4L * 1024 * 1024;
+    }
+  }
+
+  /** Once the stream has ended: the chat ids it delivered before the cut. */
+  private static Future<Void> drain(SseTestClient client, List<String> seen) {
+    return client.ended().map(v -> {
+      client.drain().stream().filter(e -> "chat".equals(e.event())).forEach(e -> seen.add(e.id()));
+      return null;
+    });
+  }
+
+  private static Future<Void> drainUntil(SseTestClient client, List<String> seen, int count) {
+    if (seen.size() >= count) {
+      return Future.succeededFuture();
+    }
+    return client.next().compose(e -> {
+      if ("chat".equals(e.event())) {
+        seen.add(e.id());
+      }
+      return drainUntil(client, seen, count);
+    });
+  }
+}
