@@ -61,6 +61,11 @@ public abstract class FeedSession {
     if (phase == Phase.CLOSED) {
       return;
     }
+    if (truncated) {
+      // The replay does not continue from `since` (it may even lie beyond the room's history): what was
+      // written now is the baseline, or live events with a seq at or below `since` would be dropped.
+      lastSeq = 0;
+    }
     for (JsonObject event : events) {
       Long seq = event.getLong("seq");
       lastSeq = Math.max(lastSeq, seq == null ? 0 : seq);

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * The typed view of the configuration. Verticles receive the raw JSON as their deployment config and
  * read it back through {@link #from(JsonObject)}, so one record describes every setting.
  */
-public record HubConfig(Http http, Limits limits, History history) {
+public record HubConfig(Http http, Limits limits, History history, Db db) {
 
   public record Http(String host, int port, int instances) {
   }
@@ -27,17 +27,45 @@ public record HubConfig(Http http, Limits limits, History history) {
   public record History(int replayLimit, int resumeLimit, int memoryWindow) {
   }
 
+  /**
+   * Where history is kept.
+   *
+   * @param url         a JDBC URL ({@code jdbc:h2:file:...} by default, {@code jdbc:postgresql://...} for PostgreSQL),
+   *                    or {@value #MEMORY} for the in-memory store that forgets everything on restart
+   * @param user        database user
+   * @param password    database password
+   * @param maxPoolSize most connections the JDBC pool opens
+   */
+  public record Db(String url, String user, String password, int maxPoolSize) {
+
+    public static final String MEMORY = "memory";
+
+    public boolean inMemory() {
+      return MEMORY.equals(url);
+    }
+  }
+
   public static HubConfig from(JsonObject json) {
     JsonObject http = json.getJsonObject("http", new JsonObject());
     JsonObject limits = json.getJsonObject("limits", new JsonObject());
     JsonObject history = json.getJsonObject("history", new JsonObject());
+    JsonObject db = json.getJsonObject("db", new JsonObject());
     return new HubConfig(
         new Http(http.getString("host"), http.getInteger("port"), http.getInteger("instances", 0)),
         new Limits(
             positive(limits, "maxFrameBytes"),
             positive(limits, "maxTextChars"),
             positive(limits, "outboundQueueBytes")),
-        new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")));
+        new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")),
+        new Db(dbUrl(db), db.getString("user", ""), db.getString("password", ""), positive(db, "maxPoolSize")));
+  }
+
+  private static String dbUrl(JsonObject db) {
+    String url = db.getString("url");
+    if (url == null || !(url.equals(Db.MEMORY) || url.startsWith("jdbc:"))) {
+      throw new IllegalArgumentException("config db.url must be a JDBC URL (jdbc:...) or \"" + Db.MEMORY + "\", got " + url);
+    }
+    return url;
   }
 
   private static int positive(JsonObject node, String key) {

@@ -25,7 +25,7 @@ public class HttpServerVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.get("/ws").handler(webSockets::handle);
-    new RestApi(vertx).mount(router);
+    new RestApi(vertx, config.limits().maxFrameBytes()).mount(router);
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     HttpServerOptions options = new HttpServerOptions()

@@ -31,7 +31,6 @@ final class WsSession extends FeedSession {
   static final short CLOSE_SLOW = 1013;
   /** Frames a client may send while its join is still being answered; they are handled in order after it. */
   static final int MAX_FRAMES_WHILE_JOINING = 64;
-  static final int MAX_CID = 64;
 
   private final WebSocketBridge bridge;
   private final ServerWebSocket ws;
@@ -76,6 +75,8 @@ final class WsSession extends FeedSession {
       switch ((String) type) {
         case "join" -> join(frame);
         case "chat" -> chat(frame);
+        case "edit" -> edit(frame);
+        case "delete" -> delete(frame);
         case "leave" -> leave();
         default -> throw Failure.badRequest("unknown type '" + abbreviate((String) type) + "'");
       }
@@ -140,13 +141,36 @@ final class WsSession extends FeedSession {
     if (room == null) {
       throw Failure.badRequest("join a room before chatting");
     }
-    String text = Rules.string(frame, "text");
-    String cid = optionalCid(frame);
-    JsonObject command = new JsonObject().put("room", room).put("username", username).put("text", text);
+    command(Addresses.CHAT, new JsonObject().put("text", Rules.string(frame, "text")), Rules.optionalCid(frame));
+  }
+
+  /** {@code edit {id, text, cid?}}: only one's own messages; everyone then sees {@code edited}. */
+  private void edit(JsonObject frame) {
+    if (room == null) {
+      throw Failure.badRequest("join a room before editing");
+    }
+    command(Addresses.EDIT, new JsonObject().put("id", Rules.messageId(frame)).put("text", Rules.string(frame, "text")),
+        Rules.optionalCid(frame));
+  }
+
+  /** {@code delete {id, cid?}}: only one's own messages; everyone then sees {@code deleted}. */
+  private void delete(JsonObject frame) {
+    if (room == null) {
+      throw Failure.badRequest("join a room before deleting");
+    }
+    command(Addresses.DELETE, new JsonObject().put("id", Rules.messageId(frame)), Rules.optionalCid(frame));
+  }
+
+  /**
+   * Sends a write command as this session's user in its room. With a {@code cid} the client gets
+   * {@code ack {cid, id, seq}} once the event is committed; a failure is an {@code error} frame carrying the cid.
+   */
+  private void command(String address, JsonObject command, String cid) {
+    command.put("room", room).put("username", username);
     if (cid != null) {
       command.put("cid", cid);
     }
-    request(Addresses.CHAT, command)
+    request(address, command)
         .onSuccess(reply -> {
           if (cid != null) {
             JsonObject stored = reply.body();
@@ -192,17 +216,6 @@ final class WsSession extends FeedSession {
 
   private Future<Message<JsonObject>> request(String address, JsonObject body) {
     return bus.request(address, body);
-  }
-
-  private static String optionalCid(JsonObject frame) {
-    Object cid = frame.getValue("cid");
-    if (cid == null) {
-      return null;
-    }
-    if (!(cid instanceof String s) || s.isEmpty() || s.length() > MAX_CID) {
-      throw Failure.badRequest("cid must be a string of 1-" + MAX_CID + " characters");
-    }
-    return s;
   }
 
   private static String abbreviate(String s) {
