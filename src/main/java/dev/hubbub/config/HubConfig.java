@@ -57,7 +57,7 @@ public record HubConfig(Http http, Limits limits, History history, Db db) {
             positive(limits, "maxTextChars"),
             positive(limits, "outboundQueueBytes")),
         new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")),
-        new Db(dbUrl(db), db.getString("user", ""), db.getString("password", ""), positive(db, "maxPoolSize")));
+        new Db(dbUrl(db), optional(db, "user"), optional(db, "password"), positive(db, "maxPoolSize")));
   }
 
   private static String dbUrl(JsonObject db) {
@@ -66,6 +66,12 @@ public record HubConfig(Http http, Limits limits, History history, Db db) {
       throw new IllegalArgumentException("config db.url must be a JDBC URL (jdbc:...) or \"" + Db.MEMORY + "\", got " + url);
     }
     return url;
+  }
+
+  /** A string setting that may be absent or null, read as empty. */
+  private static String optional(JsonObject node, String key) {
+    String value = node.getString(key);
+    return value == null ? "" : value;
   }
 
   private static int positive(JsonObject node, String key) {
