@@ -303,9 +303,12 @@
     history(msg) {
       if (!forCurrentRoom(msg)) return;
       const stick = isAtBottom();
-      // The server no longer has the seqs we saw (its history was wiped): count from scratch.
-      if (msg.reset) setLastSeq(msg.room, 0);
-      if (msg.truncated) system('older messages not shown');
+      // A truncated replay does not continue from our last seq (too much was missed, or the server's
+      // history no longer reaches it): what it holds is the new baseline.
+      if (msg.truncated) {
+        setLastSeq(msg.room, 0);
+        system('older messages not shown');
+      }
       const list = Array.isArray(msg.messages) ? msg.messages : [];
       for (const m of list) applyEvent(Object.assign({ room: msg.room }, m), true);
       if (stick) scrollToBottom();

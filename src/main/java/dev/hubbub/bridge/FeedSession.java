@@ -33,12 +33,8 @@ public abstract class FeedSession {
   /** Writes one live event in the transport's format. */
   protected abstract void write(FeedEvent event);
 
-  /**
-   * Writes the replayed events in the transport's format (one history frame, or one record each).
-   * {@code truncated}: older events were skipped; {@code reset}: the client's {@code since} was ahead of
-   * the store, so its last seq no longer means anything.
-   */
-  protected abstract void writeHistory(List<JsonObject> events, boolean truncated, boolean reset);
+  /** Writes the replayed events in the transport's format (one history frame, or one record each). */
+  protected abstract void writeHistory(List<JsonObject> events, boolean truncated);
 
   /** True when the transport's outbound queue is over its limit. */
   protected abstract boolean writeQueueFull();
@@ -61,18 +57,20 @@ public abstract class FeedSession {
   }
 
   /** Writes the history, then everything that arrived meanwhile and was not part of it. */
-  public void replay(List<JsonObject> events, boolean truncated, boolean reset) {
+  public void replay(List<JsonObject> events, boolean truncated) {
     if (phase == Phase.CLOSED) {
       return;
     }
-    if (reset) {
+    if (truncated) {
+      // The replay does not continue from `since` (it may even lie beyond the room's history): what was
+      // written now is the baseline, or live events with a seq at or below `since` would be dropped.
       lastSeq = 0;
     }
     for (JsonObject event : events) {
       Long seq = event.getLong("seq");
       lastSeq = Math.max(lastSeq, seq == null ? 0 : seq);
     }
-    writeHistory(events, truncated, reset);
+    writeHistory(events, truncated);
     phase = Phase.LIVE;
     while (!buffer.isEmpty() && phase == Phase.LIVE) {
       send(buffer.pollFirst());

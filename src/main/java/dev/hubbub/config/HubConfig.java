@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
  * The typed view of the configuration. Verticles receive the raw JSON as their deployment config and
  * read it back through {@link #from(JsonObject)}, so one record describes every setting.
  */
-public record HubConfig(Http http, Limits limits, History history, Sse sse, Stats stats, Bridges bridges, Tcp tcp) {
+public record HubConfig(Http http, Limits limits, History history, Db db, Sse sse, Stats stats, Bridges bridges, Tcp tcp) {
 
   public record Http(String host, int port, int instances) {
   }
@@ -25,6 +25,24 @@ public record HubConfig(Http http, Limits limits, History history, Sse sse, Stat
    * @param memoryWindow how many events per room the in-memory store keeps
    */
   public record History(int replayLimit, int resumeLimit, int memoryWindow) {
+  }
+
+  /**
+   * Where history is kept.
+   *
+   * @param url         a JDBC URL ({@code jdbc:h2:file:...} by default, {@code jdbc:postgresql://...} for PostgreSQL),
+   *                    or {@value #MEMORY} for the in-memory store that forgets everything on restart
+   * @param user        database user
+   * @param password    database password
+   * @param maxPoolSize most connections the JDBC pool opens
+   */
+  public record Db(String url, String user, String password, int maxPoolSize) {
+
+    public static final String MEMORY = "memory";
+
+    public boolean inMemory() {
+      return MEMORY.equals(url);
+    }
   }
 
   /** @param maxRegistrations room feeds one event-bus bridge connection may register at once */
@@ -50,6 +68,7 @@ public record HubConfig(Http http, Limits limits, History history, Sse sse, Stat
     JsonObject http = json.getJsonObject("http", new JsonObject());
     JsonObject limits = json.getJsonObject("limits", new JsonObject());
     JsonObject history = json.getJsonObject("history", new JsonObject());
+    JsonObject db = json.getJsonObject("db", new JsonObject());
     JsonObject sse = json.getJsonObject("sse", new JsonObject());
     JsonObject stats = json.getJsonObject("stats", new JsonObject());
     JsonObject bridges = json.getJsonObject("bridges", new JsonObject());
@@ -61,10 +80,25 @@ public record HubConfig(Http http, Limits limits, History history, Sse sse, Stat
             positive(limits, "maxTextChars"),
             positive(limits, "outboundQueueBytes")),
         new History(positive(history, "replayLimit"), positive(history, "resumeLimit"), positive(history, "memoryWindow")),
+        new Db(dbUrl(db), optional(db, "user"), optional(db, "password"), positive(db, "maxPoolSize")),
         new Sse(positive(sse, "keepAliveMs"), positive(sse, "retryMs")),
         new Stats(positive(stats, "intervalMs")),
         new Bridges(positive(bridges, "maxRegistrations")),
         new Tcp(tcp.getBoolean("enabled", true), tcp.getString("host"), tcp.getInteger("port")));
+  }
+
+  private static String dbUrl(JsonObject db) {
+    String url = db.getString("url");
+    if (url == null || !(url.equals(Db.MEMORY) || url.startsWith("jdbc:"))) {
+      throw new IllegalArgumentException("config db.url must be a JDBC URL (jdbc:...) or \"" + Db.MEMORY + "\", got " + url);
+    }
+    return url;
+  }
+
+  /** A string setting that may be absent or null, read as empty. */
+  private static String optional(JsonObject node, String key) {
+    String value = node.getString(key);
+    return value == null ? "" : value;
   }
 
   private static int positive(JsonObject node, String key) {

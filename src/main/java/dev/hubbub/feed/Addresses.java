@@ -21,12 +21,31 @@ public final class Addresses {
   /** {@code {}} → {@code {rooms: [{room, users}]}} sorted by room name. */
   public static final String ROOMS = "hubbub.cmd.rooms";
 
-  /** {@code {room, username, text}} → {@code {id, seq, ts}} once stored; then publishes the chat event. */
+  /**
+   * {@code {room, username, text, cid?}} → {@code {id, seq, ts}} once committed; then publishes the chat event.
+   * A {@code cid} already used by the same user in the room stores nothing and replies the first
+   * message's {@code {id, seq, ts}} again, with {@code duplicate: true}.
+   */
   public static final String CHAT = "hubbub.cmd.chat";
 
   /**
-   * {@code {room, since?, limit?}} → {@code {room, messages, truncated}}: the persisted events after
-   * {@code since} in {@code seq} order, or the latest ones when {@code since} is absent.
+   * {@code {room, username, id, text}} → {@code {id, seq, ts}} once committed; then publishes {@code edited}.
+   * Fails 404 for no such message in the room, 403 for someone else's, 409 for a deleted one.
+   */
+  public static final String EDIT = "hubbub.cmd.edit";
+
+  /**
+   * {@code {room, username, id}} → {@code {id, seq, ts}} once committed; then publishes {@code deleted}.
+   * Fails 404 for no such message in the room, 403 for someone else's, 409 for one already deleted.
+   */
+  public static final String DELETE = "hubbub.cmd.delete";
+
+  /**
+   * {@code {room, since?}} → {@code {room, messages, truncated}}: the persisted events (chat, edited,
+   * deleted) after {@code since} in {@code seq} order, or the latest ones when {@code since} is absent.
+   * {@code truncated} is true when the reply does not continue right after {@code since} (too many were
+   * missed, or {@code since} is beyond the room's history): the latest ones are sent and older ones are
+   * paged through {@link #MESSAGES}.
    */
   public static final String HISTORY = "hubbub.cmd.history";
 
@@ -53,6 +72,15 @@ public final class Addresses {
    * rooms: [{room, users, messages, lastSeq, last?: {username, text}}], roomCount}}.
    */
   public static final String STATS_FEED = "hubbub.stats";
+
+  /**
+   * {@code {room, after?, before?, limit?, q?}} → {@code {room, messages, more}}: chat messages in their
+   * current state ({@code edited}/{@code deleted} flags), oldest first. With {@code after}: the first
+   * {@code limit} after it; otherwise the last {@code limit} before {@code before} (or the latest).
+   * {@code q} keeps only texts containing it, ignoring case. {@code more}: further messages exist in the
+   * paging direction. {@code limit} is 1-200, default 50.
+   */
+  public static final String MESSAGES = "hubbub.cmd.messages";
 
   private Addresses() {
   }

@@ -29,6 +29,18 @@ public final class Failure {
     return new Rejected(BAD_REQUEST, message);
   }
 
+  public static Rejected forbidden(String message) {
+    return new Rejected(FORBIDDEN, message);
+  }
+
+  public static Rejected notFound(String message) {
+    return new Rejected(NOT_FOUND, message);
+  }
+
+  public static Rejected conflict(String message) {
+    return new Rejected(CONFLICT, message);
+  }
+
   /** Replies to {@code message} with the failure's code, or 500 for anything unexpected. */
   public static void reply(Message<?> message, Throwable failure) {
     if (failure instanceof Rejected rejected) {

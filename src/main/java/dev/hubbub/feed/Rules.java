@@ -8,6 +8,11 @@ import java.util.regex.Pattern;
 public final class Rules {
 
   public static final int MAX_USERNAME = 32;
+  public static final int MAX_CID = 64;
+  public static final int MAX_MESSAGE_ID = 64;
+  public static final int MAX_SEARCH = 200;
+  public static final int MAX_PAGE = 200;
+  public static final int DEFAULT_PAGE = 50;
   private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private Rules() {
@@ -70,6 +75,51 @@ public final class Rules {
       throw Failure.badRequest("field '" + field + "' must be a whole number, 0 or more");
     }
     return n.longValue();
+  }
+
+  /** An optional client id for a chat: 1-64 characters, null when absent. */
+  public static String optionalCid(JsonObject body) {
+    Object cid = body.getValue("cid");
+    if (cid == null) {
+      return null;
+    }
+    if (!(cid instanceof String s) || s.isEmpty() || s.length() > MAX_CID) {
+      throw Failure.badRequest("cid must be a string of 1-" + MAX_CID + " characters");
+    }
+    return s;
+  }
+
+  /** The id of a chat message named by an edit or delete. */
+  public static String messageId(JsonObject body) {
+    String id = string(body, "id");
+    if (id.isEmpty() || id.length() > MAX_MESSAGE_ID) {
+      throw Failure.badRequest("id must be a message id of 1-" + MAX_MESSAGE_ID + " characters");
+    }
+    return id;
+  }
+
+  /** A page size: 1 to {@link #MAX_PAGE}, {@link #DEFAULT_PAGE} when absent. */
+  public static int pageLimit(JsonObject body) {
+    Object value = body.getValue("limit");
+    if (value == null) {
+      return DEFAULT_PAGE;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.longValue() < 1 || n.longValue() > MAX_PAGE) {
+      throw Failure.badRequest("limit must be a whole number from 1 to " + MAX_PAGE);
+    }
+    return n.intValue();
+  }
+
+  /** An optional search text: 1-200 characters, not only spaces; null when absent. */
+  public static String optionalSearch(JsonObject body) {
+    Object value = body.getValue("q");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String s) || s.isBlank() || s.length() > MAX_SEARCH) {
+      throw Failure.badRequest("q must be a search text of 1-" + MAX_SEARCH + " characters");
+    }
+    return s;
   }
 
   private static boolean unprintable(int codePoint) {

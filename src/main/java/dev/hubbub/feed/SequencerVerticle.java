@@ -1,13 +1,13 @@
 package dev.hubbub.feed;
 
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.store.CidKey;
 import dev.hubbub.store.HistoryStore;
-import dev.hubbub.store.MemoryHistoryStore;
+import dev.hubbub.store.HistoryStores;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,14 +21,20 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Gives every persisted event its room's next {@code seq}, stores it, and only then publishes it.
- * Deployed as a single instance: sequencing needs one writer per room, and confinement to one event loop
- * makes the per-room heads safe without locks.
+ * Gives every persisted event (chat, edited, deleted) its room's next {@code seq}, stores it, and only
+ * then publishes it. Deployed as a single instance: sequencing needs one writer per room, and confinement
+ * to one event loop makes the per-room heads safe without locks.
  *
  * <p>Group commit: commands that arrive while a write is in flight are queued and written together in
  * the next one, so a burst costs one transaction instead of one per message. Seqs are assigned when a
  * batch is written and kept only if the write succeeds, so a failed write leaves no gap. Publishing
  * follows the batch order, which is {@code seq} order.
+ *
+ * <p>Before a batch gets its seqs, the store is asked once for everything the batch depends on: the
+ * chats its {@code cid}s may repeat, and the messages its edits and deletions name. A repeated cid is
+ * answered with the stored message's ack and nothing is written; an edit or deletion of a message that is
+ * missing, someone else's or deleted is refused. Reads ({@link Addresses#HISTORY}, {@link Addresses#MESSAGES})
+ * are served by {@link HistoryQueries} on the same store.
  */
 public class SequencerVerticle extends VerticleBase {
 
@@ -40,23 +46,63 @@ public class SequencerVerticle extends VerticleBase {
   private List<Pending> queued = new ArrayList<>();
   private boolean writing;
 
-  /** A command accepted but not yet stored; {@code event} lacks its seq until its batch is written. */
-  private record Pending(Message<JsonObject> command, JsonObject event) {
+  /**
+   * A command accepted but not yet answered; {@code event} lacks its seq until its batch is written.
+   * {@link #decide} settles exactly one of: written, a stored ack to repeat, the same outcome as an earlier
+   * chat of the batch with the same cid, or a refusal.
+   */
+  private static final class Pending {
+    final Message<JsonObject> command;
+    final JsonObject event;
+    final CidKey cid;
+    boolean written;
+    JsonObject repeatAck;
+    Pending sameAs;
+    Failure.Rejected refused;
+
+    Pending(Message<JsonObject> command, JsonObject event, CidKey cid) {
+      this.command = command;
+      this.event = event;
+      this.cid = cid;
+    }
+
+    String room() {
+      return event.getString("room");
+    }
+
+    String type() {
+      return event.getString("type");
+    }
+
+    /** The row to append: the event plus its cid, which is stored but never published. */
+    JsonObject row() {
+      return cid == null ? event : event.copy().put("cid", cid.cid());
+    }
+  }
+
+  /** What the store said about a batch's cids and target messages before it was sequenced. */
+  private record Lookups(Map<CidKey, JsonObject> chatsByCid, Map<String, JsonObject> targets) {
   }
 
   @Override
   public Future<?> start() {
     config = HubConfig.from(config());
-    store = new MemoryHistoryStore(config.history().memoryWindow());
-    EventBus bus = vertx.eventBus();
-    return Future.all(
-        bus.<JsonObject>consumer(Addresses.CHAT, this::chat).completion(),
-        bus.<JsonObject>consumer(Addresses.HISTORY, this::history).completion());
+    return HistoryStores.open(vertx, config).compose(opened -> {
+      store = opened;
+      HistoryQueries queries = new HistoryQueries(store, config.history());
+      EventBus bus = vertx.eventBus();
+      return Future.all(
+          bus.<JsonObject>consumer(Addresses.CHAT, this::chat).completion(),
+          bus.<JsonObject>consumer(Addresses.EDIT, this::edit).completion(),
+          bus.<JsonObject>consumer(Addresses.DELETE, this::delete).completion(),
+          bus.<JsonObject>consumer(Addresses.HISTORY, queries::history).completion(),
+          bus.<JsonObject>consumer(Addresses.MESSAGES, queries::messages).completion());
+    });
   }
 
   @Override
   public Future<?> stop() {
-    return store.close();
+    return store == null ? Future.succeededFuture() : store.close();
   }
 
   private void chat(Message<JsonObject> msg) {
@@ -65,7 +111,34 @@ public class SequencerVerticle extends VerticleBase {
       String room = Rules.room(body);
       String username = Rules.username(body);
       String text = Rules.text(body, config.limits().maxTextChars());
-      enqueue(new Pending(msg, Events.chat(room, username, text, System.currentTimeMillis(), 0, UUID.randomUUID().toString())));
+      String cid = Rules.optionalCid(body);
+      JsonObject event = Events.chat(room, username, text, System.currentTimeMillis(), 0, UUID.randomUUID().toString());
+      enqueue(new Pending(msg, event, cid == null ? null : new CidKey(room, username, cid)));
+    } catch (RuntimeException e) {
+      Failure.reply(msg, e);
+    }
+  }
+
+  private void edit(Message<JsonObject> msg) {
+    try {
+      JsonObject body = msg.body();
+      String room = Rules.room(body);
+      String username = Rules.username(body);
+      String id = Rules.messageId(body);
+      String text = Rules.text(body, config.limits().maxTextChars());
+      enqueue(new Pending(msg, Events.edited(room, id, username, text, System.currentTimeMillis(), 0), null));
+    } catch (RuntimeException e) {
+      Failure.reply(msg, e);
+    }
+  }
+
+  private void delete(Message<JsonObject> msg) {
+    try {
+      JsonObject body = msg.body();
+      String room = Rules.room(body);
+      String username = Rules.username(body);
+      String id = Rules.messageId(body);
+      enqueue(new Pending(msg, Events.deleted(room, id, username, System.currentTimeMillis(), 0), null));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
     }
@@ -83,31 +156,20 @@ public class SequencerVerticle extends VerticleBase {
   private void writeBatch() {
     List<Pending> batch = queued;
     queued = new ArrayList<>();
-    Set<String> rooms = new LinkedHashSet<>();
-    batch.forEach(p -> rooms.add(p.event.getString("room")));
-    loadHeads(rooms)
-        .compose(v -> {
-          Map<String, Long> next = new HashMap<>();
-          for (Pending p : batch) {
-            String room = p.event.getString("room");
-            long seq = next.getOrDefault(room, heads.get(room)) + 1;
-            next.put(room, seq);
-            p.event.put("seq", seq);
-          }
-          return store.append(batch.stream().map(Pending::event).toList()).map(next);
+    Map<String, Long> next = new HashMap<>();
+    lookUp(batch)
+        .compose(found -> {
+          List<JsonObject> rows = decide(batch, found, next);
+          return store.append(rows);
         })
         .onComplete(result -> {
           if (result.succeeded()) {
-            heads.putAll(result.result());
-            for (Pending p : batch) {
-              vertx.eventBus().publish(Addresses.roomFeed(p.event.getString("room")), p.event);
-              vertx.eventBus().publish(Addresses.STORED, p.event);
-              p.command.reply(new JsonObject().put("id", p.event.getString("id")).put("seq", p.event.getLong("seq"))
-                  .put("ts", p.event.getLong("ts")));
-            }
+            heads.putAll(next);
           } else {
-            log.error("writing {} events failed", batch.size(), result.cause());
-            batch.forEach(p -> p.command.fail(Failure.UNAVAILABLE, "message not stored, try again"));
+            log.error("writing a batch of {} commands failed", batch.size(), result.cause());
+          }
+          for (Pending p : batch) {
+            answer(p, result.succeeded());
           }
           if (queued.isEmpty()) {
             writing = false;
@@ -117,48 +179,121 @@ public class SequencerVerticle extends VerticleBase {
         });
   }
 
-  private Future<Void> loadHeads(Set<String> rooms) {
-    List<Future<Long>> loads = new ArrayList<>();
-    for (String room : rooms) {
-      if (!heads.containsKey(room)) {
-        loads.add(store.head(room).onSuccess(head -> heads.put(room, head)));
+  /** One round of reads for the whole batch: room heads, repeated cids, messages to edit or delete. */
+  private Future<Lookups> lookUp(List<Pending> batch) {
+    Set<String> rooms = new LinkedHashSet<>();
+    Set<CidKey> cids = new LinkedHashSet<>();
+    Map<String, JsonObject> targets = new HashMap<>();
+    List<Future<?>> reads = new ArrayList<>();
+    for (Pending p : batch) {
+      rooms.add(p.room());
+      if (p.cid != null) {
+        cids.add(p.cid);
+      }
+      if (!Events.CHAT.equals(p.type())) {
+        String key = targetKey(p);
+        if (!targets.containsKey(key)) {
+          targets.put(key, null);
+          reads.add(store.message(p.room(), p.event.getString("id")).onSuccess(m -> targets.put(key, m)));
+        }
       }
     }
-    return Future.all(loads).mapEmpty();
+    for (String room : rooms) {
+      if (!heads.containsKey(room)) {
+        reads.add(store.head(room).onSuccess(head -> heads.put(room, head)));
+      }
+    }
+    Future<Map<CidKey, JsonObject>> repeated = store.chatsByCid(cids);
+    reads.add(repeated);
+    return Future.all(reads).map(v -> new Lookups(repeated.result(), targets));
   }
 
-  private void history(Message<JsonObject> msg) {
-    try {
-      JsonObject body = msg.body();
-      String room = Rules.room(body);
-      Long since = Rules.optionalSeq(body, "since");
-      loadHeads(Set.of(room))
-          .compose(v -> {
-            // A client ahead of the store saw seqs that no longer exist (history was wiped): start it afresh.
-            boolean reset = since != null && since > heads.get(room);
-            Long from = reset ? null : since;
-            return replayFrom(room, from).map(list -> new JsonObject()
-                .put("room", room)
-                .put("messages", new JsonArray(new ArrayList<>(list)))
-                // Truncated: a resume that cannot start right after `since`; the client pages older events over REST.
-                .put("truncated", from != null && !list.isEmpty() && Events.seqOf(list.get(0)) > from + 1)
-                .put("reset", reset));
-          })
-          .onSuccess(msg::reply)
-          .onFailure(e -> Failure.reply(msg, e));
-    } catch (RuntimeException e) {
-      Failure.reply(msg, e);
+  /**
+   * Settles each command of the batch in order and gives the ones to write their seqs; {@code next}
+   * collects each room's new head. Returns the rows to append, in seq order.
+   */
+  private List<JsonObject> decide(List<Pending> batch, Lookups found, Map<String, Long> next) {
+    Map<CidKey, Pending> firstByCid = new HashMap<>();
+    List<JsonObject> rows = new ArrayList<>();
+    for (Pending p : batch) {
+      if (p.cid != null) {
+        JsonObject stored = found.chatsByCid().get(p.cid);
+        if (stored != null) {
+          p.repeatAck = ack(stored).put("duplicate", true);
+          continue;
+        }
+        Pending first = firstByCid.putIfAbsent(p.cid, p);
+        if (first != null) {
+          p.sameAs = first;
+          continue;
+        }
+      }
+      if (!Events.CHAT.equals(p.type())) {
+        p.refused = checkTarget(p, found.targets().get(targetKey(p)));
+        if (p.refused != null) {
+          continue;
+        }
+      }
+      String room = p.room();
+      long seq = next.getOrDefault(room, heads.get(room)) + 1;
+      next.put(room, seq);
+      p.event.put("seq", seq);
+      p.written = true;
+      rows.add(p.row());
+    }
+    return rows;
+  }
+
+  /** Refuses an edit or deletion of a missing, foreign or deleted message; else applies it to {@code target}. */
+  private static Failure.Rejected checkTarget(Pending p, JsonObject target) {
+    boolean edit = Events.EDITED.equals(p.type());
+    if (target == null) {
+      return Failure.notFound("no message '" + p.event.getString("id") + "' in room '" + p.room() + "'");
+    }
+    if (!target.getString("username").equals(p.event.getString("username"))) {
+      return Failure.forbidden(edit ? "you can only edit your own messages" : "you can only delete your own messages");
+    }
+    if (target.getBoolean("deleted", false)) {
+      return Failure.conflict("message was deleted");
+    }
+    // Later commands of the same batch see this one's effect.
+    if (edit) {
+      target.put("text", p.event.getString("text")).put("edited", true);
+    } else {
+      target.put("deleted", true);
+    }
+    return null;
+  }
+
+  private void answer(Pending p, boolean stored) {
+    if (p.refused != null) {
+      Failure.reply(p.command, p.refused);
+    } else if (p.repeatAck != null) {
+      p.command.reply(p.repeatAck);
+    } else if (p.sameAs != null) {
+      if (p.sameAs.written && stored) {
+        p.command.reply(ack(p.sameAs.event).put("duplicate", true));
+      } else {
+        notStored(p);
+      }
+    } else if (p.written && stored) {
+      vertx.eventBus().publish(Addresses.roomFeed(p.room()), p.event);
+      vertx.eventBus().publish(Addresses.STORED, p.event);
+      p.command.reply(ack(p.event));
+    } else {
+      notStored(p);
     }
   }
 
-  /** The latest events without {@code since}; otherwise what came after it, or the latest if too much did. */
-  private Future<List<JsonObject>> replayFrom(String room, Long since) {
-    if (since == null) {
-      return store.latest(room, config.history().replayLimit());
-    }
-    int cap = config.history().resumeLimit();
-    // One more than the cap tells us whether the gap is too wide to replay whole.
-    return store.after(room, since, cap + 1)
-        .compose(missed -> missed.size() > cap ? store.latest(room, cap) : Future.succeededFuture(missed));
+  private static void notStored(Pending p) {
+    p.command.fail(Failure.UNAVAILABLE, "message not stored, try again");
+  }
+
+  private static JsonObject ack(JsonObject event) {
+    return new JsonObject().put("id", event.getString("id")).put("seq", event.getLong("seq")).put("ts", event.getLong("ts"));
+  }
+
+  private static String targetKey(Pending p) {
+    return p.room() + "/" + p.event.getString("id");
   }
 }

@@ -3,17 +3,27 @@ package dev.hubbub.store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The persisted events of every room, each identified by its room and a per-room {@code seq}.
+ * The persisted events of every room ({@code chat}, {@code edited}, {@code deleted}, as built by
+ * {@link dev.hubbub.feed.Events}), each identified by its room and a per-room {@code seq}.
  *
  * <p>Contract, for every implementation:
  * <ul>
- *   <li>{@link #append} is atomic: after its future succeeds every event is readable; after it fails none is.</li>
+ *   <li>{@link #append} is atomic: after its future succeeds every event is readable; after it fails none is.
+ *       For the durable store, success means committed.</li>
  *   <li>The caller assigns {@code seq}s; a store rejects (fails the whole append) an event whose
- *       {@code (room, seq)} already exists, so a sequencing bug can never overwrite history.</li>
- *   <li>Reads return events in ascending {@code seq} order, exactly as appended.</li>
+ *       {@code (room, seq)} already exists, or a chat whose {@code (room, username, cid)} already exists,
+ *       so neither a sequencing bug nor a retried publish can overwrite or duplicate history.</li>
+ *   <li>Appending {@code edited} updates its chat message in place (new text, {@code edited: true});
+ *       appending {@code deleted} marks it {@code deleted: true} and blanks the text of the message and of
+ *       its earlier edits. The store does not check ownership: the sequencer does, before it appends.</li>
+ *   <li>Reads return events in ascending {@code seq} order. A chat event is returned in its current state:
+ *       {@code edited: true} and/or {@code deleted: true} (with {@code text: ""}) when that applies;
+ *       {@code cid} is never returned.</li>
  *   <li>All methods are called from one Vert.x context and complete on it.</li>
  * </ul>
  */
@@ -22,7 +32,10 @@ public interface HistoryStore {
   /** The highest {@code seq} stored for {@code room}, 0 when the room has no history. */
   Future<Long> head(String room);
 
-  /** Stores {@code events} (each with {@code room} and {@code seq}) all or nothing. */
+  /**
+   * Stores {@code events} all or nothing, in list order. Each has {@code room} and {@code seq}; a chat may
+   * carry a {@code cid}, which is kept for {@link #chatsByCid} and stripped from what reads return.
+   */
   Future<Void> append(List<JsonObject> events);
 
   /** Up to {@code limit} events of {@code room} with {@code seq > after}, oldest first. */
@@ -30,6 +43,15 @@ public interface HistoryStore {
 
   /** The latest {@code limit} events of {@code room}, oldest first. */
   Future<List<JsonObject>> latest(String room, int limit);
+
+  /** The chat message {@code id} of {@code room} in its current state, or {@code null} when there is none. */
+  Future<JsonObject> message(String room, String id);
+
+  /** The stored chat events for those of {@code keys} that were used already; absent keys are new. */
+  Future<Map<CidKey, JsonObject>> chatsByCid(Collection<CidKey> keys);
+
+  /** Chat messages (not edit or delete events) in their current state, see {@link MessageQuery}. */
+  Future<List<JsonObject>> messages(MessageQuery query);
 
   /** Releases connections; further calls fail. */
   Future<Void> close();

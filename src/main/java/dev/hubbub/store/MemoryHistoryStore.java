@@ -1,26 +1,37 @@
 package dev.hubbub.store;
 
+import dev.hubbub.feed.Events;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps the latest {@code window} events of each room in memory. Nothing survives a restart, and a
- * resume from further back than the window gets what the window still holds.
+ * resume from further back than the window gets what the window still holds; an evicted message can no
+ * longer be edited, deleted or recognised by its cid. Meant for tests and throwaway hubs.
  */
 public final class MemoryHistoryStore implements HistoryStore {
 
   private final int window;
   private final Map<String, Room> rooms = new HashMap<>();
+  private final Map<CidKey, JsonObject> byCid = new HashMap<>();
+
+  /** One stored event; {@code cid} is kept beside it because reads never return it. */
+  private record Stored(JsonObject event, String cid) {
+  }
 
   private static final class Room {
-    final ArrayDeque<JsonObject> events = new ArrayDeque<>();
+    final ArrayDeque<Stored> events = new ArrayDeque<>();
+    final Map<String, JsonObject> chats = new HashMap<>();
     long head;
   }
 
@@ -37,6 +48,7 @@ public final class MemoryHistoryStore implements HistoryStore {
   @Override
   public Future<Void> append(List<JsonObject> events) {
     Map<String, Long> heads = new HashMap<>();
+    Set<CidKey> cids = new HashSet<>();
     for (JsonObject event : events) {
       String room = event.getString("room");
       long seq = event.getLong("seq");
@@ -45,16 +57,69 @@ public final class MemoryHistoryStore implements HistoryStore {
         return Future.failedFuture(new IllegalStateException("seq " + seq + " already stored in room " + room));
       }
       heads.put(room, seq);
-    }
-    for (JsonObject event : events) {
-      Room r = rooms.computeIfAbsent(event.getString("room"), k -> new Room());
-      r.events.addLast(event.copy());
-      r.head = event.getLong("seq");
-      if (r.events.size() > window) {
-        r.events.removeFirst();
+      CidKey key = cidKey(event);
+      if (key != null && (byCid.containsKey(key) || !cids.add(key))) {
+        return Future.failedFuture(new IllegalStateException("cid " + key.cid() + " already stored in room " + room));
       }
     }
+    for (JsonObject event : events) {
+      apply(event);
+    }
     return Future.succeededFuture();
+  }
+
+  private void apply(JsonObject appended) {
+    String room = appended.getString("room");
+    Room r = rooms.computeIfAbsent(room, k -> new Room());
+    JsonObject event = appended.copy();
+    String cid = (String) event.remove("cid");
+    String id = event.getString("id");
+    switch (event.getString("type")) {
+      case Events.CHAT -> {
+        r.chats.put(id, event);
+        if (cid != null) {
+          byCid.put(new CidKey(room, event.getString("username"), cid), event);
+        }
+      }
+      case Events.EDITED -> {
+        JsonObject chat = r.chats.get(id);
+        if (chat != null) {
+          chat.put("text", event.getString("text")).put("edited", true);
+        }
+      }
+      case Events.DELETED -> {
+        JsonObject chat = r.chats.get(id);
+        if (chat != null) {
+          StoredEvents.withState(chat, false, true);
+        }
+        for (Stored s : r.events) {
+          if (id.equals(s.event.getString("id")) && Events.EDITED.equals(s.event.getString("type"))) {
+            s.event.put("text", "");
+          }
+        }
+      }
+      default -> throw new IllegalArgumentException("not a persisted event: " + event.getString("type"));
+    }
+    r.events.addLast(new Stored(event, cid));
+    r.head = event.getLong("seq");
+    if (r.events.size() > window) {
+      evict(room, r, r.events.removeFirst());
+    }
+  }
+
+  private void evict(String room, Room r, Stored old) {
+    if (Events.CHAT.equals(old.event.getString("type"))) {
+      r.chats.remove(old.event.getString("id"));
+      if (old.cid != null) {
+        byCid.remove(new CidKey(room, old.event.getString("username"), old.cid));
+      }
+    }
+  }
+
+  private static CidKey cidKey(JsonObject event) {
+    String cid = event.getString("cid");
+    return cid == null || !Events.CHAT.equals(event.getString("type"))
+        ? null : new CidKey(event.getString("room"), event.getString("username"), cid);
   }
 
   @Override
@@ -62,8 +127,8 @@ public final class MemoryHistoryStore implements HistoryStore {
     List<JsonObject> out = new ArrayList<>();
     Room r = rooms.get(room);
     if (r != null) {
-      for (Iterator<JsonObject> it = r.events.iterator(); it.hasNext() && out.size() < limit; ) {
-        JsonObject event = it.next();
+      for (Iterator<Stored> it = r.events.iterator(); it.hasNext() && out.size() < limit; ) {
+        JsonObject event = it.next().event;
         if (event.getLong("seq") > after) {
           out.add(event.copy());
         }
@@ -77,8 +142,52 @@ public final class MemoryHistoryStore implements HistoryStore {
     ArrayDeque<JsonObject> out = new ArrayDeque<>();
     Room r = rooms.get(room);
     if (r != null) {
-      for (Iterator<JsonObject> it = r.events.descendingIterator(); it.hasNext() && out.size() < limit; ) {
-        out.addFirst(it.next().copy());
+      for (Iterator<Stored> it = r.events.descendingIterator(); it.hasNext() && out.size() < limit; ) {
+        out.addFirst(it.next().event.copy());
+      }
+    }
+    return Future.succeededFuture(new ArrayList<>(out));
+  }
+
+  @Override
+  public Future<JsonObject> message(String room, String id) {
+    Room r = rooms.get(room);
+    JsonObject chat = r == null ? null : r.chats.get(id);
+    return Future.succeededFuture(chat == null ? null : chat.copy());
+  }
+
+  @Override
+  public Future<Map<CidKey, JsonObject>> chatsByCid(Collection<CidKey> keys) {
+    Map<CidKey, JsonObject> found = new HashMap<>();
+    for (CidKey key : keys) {
+      JsonObject chat = byCid.get(key);
+      if (chat != null) {
+        found.put(key, chat.copy());
+      }
+    }
+    return Future.succeededFuture(found);
+  }
+
+  @Override
+  public Future<List<JsonObject>> messages(MessageQuery q) {
+    ArrayDeque<JsonObject> out = new ArrayDeque<>();
+    Room r = rooms.get(q.room());
+    if (r != null) {
+      Iterator<Stored> it = q.forwards() ? r.events.iterator() : r.events.descendingIterator();
+      while (it.hasNext() && out.size() < q.limit()) {
+        JsonObject event = it.next().event;
+        long seq = event.getLong("seq");
+        if (!Events.CHAT.equals(event.getString("type")) || seq <= q.lowerBound() || seq >= q.upperBound()) {
+          continue;
+        }
+        if (q.search() != null && (event.getBoolean("deleted", false) || !q.matches(event.getString("text")))) {
+          continue;
+        }
+        if (q.forwards()) {
+          out.addLast(event.copy());
+        } else {
+          out.addFirst(event.copy());
+        }
       }
     }
     return Future.succeededFuture(new ArrayList<>(out));
@@ -87,6 +196,7 @@ public final class MemoryHistoryStore implements HistoryStore {
   @Override
   public Future<Void> close() {
     rooms.clear();
+    byCid.clear();
     return Future.succeededFuture();
   }
 }

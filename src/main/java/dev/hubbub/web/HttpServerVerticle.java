@@ -36,7 +36,7 @@ public class HttpServerVerticle extends VerticleBase {
     router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config).router());
     router.get("/rooms/:room/events").handler(events::roomEvents);
     router.get("/dashboard/events").handler(events::dashboardEvents);
-    new RestApi(vertx).mount(router);
+    new RestApi(vertx, config.limits().maxFrameBytes()).mount(router);
     new RoomPages(vertx, config, views).mount(router);
     new DashboardPage(vertx, views).mount(router);
     // htmx and its SSE extension from their WebJars; the paths carry the version, so they may be cached.

@@ -4,25 +4,39 @@ import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The JSON API under {@code /api} and the health check. Every error is a JSON body {@code {error}}. */
 final class RestApi {
 
   private static final long HEALTH_TIMEOUT_MS = 2_000;
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,18}");
+  private static final Set<String> PAGE_PARAMS = Set.of("after", "before", "limit");
 
   private final Vertx vertx;
+  private final int maxBodyBytes;
   private final long startedAt = System.currentTimeMillis();
 
-  RestApi(Vertx vertx) {
+  RestApi(Vertx vertx, int maxBodyBytes) {
     this.vertx = vertx;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   void mount(Router router) {
     router.get("/api/rooms").handler(this::rooms);
     router.get("/api/stats").handler(this::stats);
+    String messages = "/api/rooms/:room/messages";
+    router.get(messages).handler(this::listMessages);
+    router.post(messages).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::postMessage);
+    router.patch(messages + "/:id").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::editMessage);
+    router.delete(messages + "/:id").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::deleteMessage);
     router.get("/health").handler(this::health);
     router.route("/api/*").handler(ctx -> Json.error(ctx, 404, "no such endpoint"));
     router.route("/api/*").failureHandler(ctx -> Json.error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
@@ -40,6 +54,99 @@ final class RestApi {
     vertx.eventBus().<JsonObject>request(Addresses.STATS, new JsonObject())
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
         .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+  }
+
+  /**
+   * {@code GET /api/rooms/{room}/messages?after=&before=&limit=&q=}: a page of chat messages, oldest first.
+   * The parameters are parsed here and checked by the core, so both reject bad input with a 400.
+   */
+  private void listMessages(RoutingContext ctx) {
+    JsonObject query = new JsonObject().put("room", ctx.pathParam("room"));
+    for (String name : PAGE_PARAMS) {
+      String value = ctx.queryParams().get(name);
+      if (value != null) {
+        if (!WHOLE_NUMBER.matcher(value).matches()) {
+          Json.error(ctx, 400, name + " must be a whole number, 0 or more");
+          return;
+        }
+        query.put(name, Long.parseLong(value));
+      }
+    }
+    String q = ctx.queryParams().get("q");
+    if (q != null) {
+      query.put("q", q);
+    }
+    command(ctx, Addresses.MESSAGES, query, 200);
+  }
+
+  /** {@code POST /api/rooms/{room}/messages {text, cid?}} → 201 {@code {id, seq}} once committed; 200 for a repeated cid. */
+  private void postMessage(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    JsonObject command = new JsonObject().put("room", ctx.pathParam("room")).put("text", body.getValue("text"));
+    if (body.containsKey("cid")) {
+      command.put("cid", body.getValue("cid"));
+    }
+    write(ctx, Addresses.CHAT, command, body);
+  }
+
+  /** {@code PATCH /api/rooms/{room}/messages/{id} {text}} → 200 {@code {id, seq}}, the edit's own seq. */
+  private void editMessage(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    write(ctx, Addresses.EDIT, new JsonObject().put("room", ctx.pathParam("room")).put("id", ctx.pathParam("id"))
+        .put("text", body.getValue("text")), body);
+  }
+
+  /** {@code DELETE /api/rooms/{room}/messages/{id}} → 200 {@code {id, seq}}, the deletion's own seq. */
+  private void deleteMessage(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    write(ctx, Addresses.DELETE, new JsonObject().put("room", ctx.pathParam("room")).put("id", ctx.pathParam("id")), body);
+  }
+
+  /** Sends a write as the request's user; answers {@code {id, seq}}, 201 when a chat created a message. */
+  private void write(RoutingContext ctx, String address, JsonObject command, JsonObject body) {
+    try {
+      command.put("username", Identity.username(ctx, body));
+    } catch (Failure.Rejected e) {
+      Json.error(ctx, e.code, e.getMessage());
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(address, command)
+        .onSuccess(reply -> {
+          JsonObject stored = reply.body();
+          boolean created = address.equals(Addresses.CHAT) && !stored.getBoolean("duplicate", false);
+          Json.ok(ctx, created ? 201 : 200, new JsonObject().put("id", stored.getString("id")).put("seq", stored.getLong("seq")));
+        })
+        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+  }
+
+  private void command(RoutingContext ctx, String address, JsonObject body, int status) {
+    vertx.eventBus().<JsonObject>request(address, body)
+        .onSuccess(reply -> Json.ok(ctx, status, reply.body()))
+        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+  }
+
+  /** The request body as a JSON object, or null after answering 400. */
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    String text = ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      Json.error(ctx, 400, "expected a JSON object body");
+      return null;
+    }
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      Json.error(ctx, 400, "expected a JSON object body");
+      return null;
+    }
   }
 
   /** Healthy when the core answers a command in time, so a wedged core shows up here. */

@@ -132,7 +132,7 @@ class ChatClientBrowserTest {
 
   @Test
   void theEventBusPageChatsWithWebSocketClientsOverSockJs(Vertx vertx) throws Exception {
-    WsTestClient ws = WsTestClient.joined(vertx, hub.port, "general", "ws-user")
+    WsTestClient ws = WsTestClient.live(vertx, hub.port, "general", "ws-user")
         .await(10, TimeUnit.SECONDS);
     ChromeDriver page = Browser.open();
     browsers.add(page);

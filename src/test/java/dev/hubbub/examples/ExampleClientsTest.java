@@ -41,7 +41,7 @@ class ExampleClientsTest {
     TestHub hub = await(TestHub.start(vertx));
     String sockJsUrl = "http://127.0.0.1:" + hub.port + "/eventbus";
     String tcpPort = String.valueOf(hub.tcpPort());
-    WsTestClient browser = await(WsTestClient.joined(vertx, hub.port, "poly", "browser"));
+    WsTestClient browser = await(WsTestClient.live(vertx, hub.port, "poly", "browser"));
 
     // Both feeds replay from seq 0, so they see every message whether it arrives before or after they register.
     Process pythonFeed = start("python3", "python/feed.py", "--port", tcpPort, "--room", "poly", "--since", "0", "--count", "3");

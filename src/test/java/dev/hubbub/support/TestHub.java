@@ -11,15 +11,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
-/** Starts a real hub on a free loopback port with the built-in defaults plus a test's overrides. */
+/**
+ * Starts a real hub on a free loopback port with the built-in defaults plus a test's overrides. Its
+ * history goes to a fresh H2 database in a temporary directory (never ./data) unless the overrides name
+ * another {@code db.url}.
+ */
 public final class TestHub {
 
   public final int port;
-
-  public int tcpPort() {
-    return config.getJsonObject("tcp").getInteger("port");
-  }
-
   public final JsonObject config;
   public final String deploymentId;
 
@@ -35,13 +34,27 @@ public final class TestHub {
 
   /** {@code overrides} is merged deeply over the defaults, e.g. {@code {"limits": {"maxTextChars": 10}}}. */
   public static Future<TestHub> start(Vertx vertx, JsonObject overrides) {
-    int port = freePort();
+    return start(vertx, overrides, freePort());
+  }
+
+  /** As {@link #start(Vertx, JsonObject)} on a given port, e.g. to restart a hub where it was. */
+  public static Future<TestHub> start(Vertx vertx, JsonObject overrides, int port) {
     JsonObject config = ConfigLoader.defaults()
+        .mergeIn(new JsonObject().put("db", new JsonObject().put("url", TempDb.freshH2Url())), true)
         .mergeIn(overrides, true)
         .mergeIn(new JsonObject()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
             .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", freePort())), true);
     return vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(config)).map(id -> new TestHub(port, config, id));
+  }
+
+  public int tcpPort() {
+    return config.getJsonObject("tcp").getInteger("port");
+  }
+
+  /** Undeploys the hub, closing its database; the same {@link #config} starts it again on the same data. */
+  public Future<Void> stop(Vertx vertx) {
+    return vertx.undeploy(deploymentId);
   }
 
   public static int freePort() {

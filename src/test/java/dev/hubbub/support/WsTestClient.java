@@ -60,6 +60,14 @@ public final class WsTestClient {
     return connect(vertx, port).compose(c -> c.join(room, username).map(c));
   }
 
+  /**
+   * Connects, joins and waits for the replayed history: from then on the client's own messages arrive
+   * as live {@code chat} frames (before it, they may be part of the replay instead).
+   */
+  public static Future<WsTestClient> live(Vertx vertx, int port, String room, String username) {
+    return joined(vertx, port, room, username).compose(c -> c.expect("history").map(c));
+  }
+
   public Future<JsonObject> join(String room, String username) {
     send(new JsonObject().put("type", "join").put("room", room).put("username", username));
     return expect("welcome");

@@ -125,7 +125,7 @@ final class BusBridgeConnection {
       }
       subscription.replaying();
       if (since == null) {
-        subscription.replay(List.of(), false, false); // a plain registration is live only
+        subscription.replay(List.of(), false); // a plain registration is live only
         return;
       }
       bridge.vertx.eventBus().<JsonObject>request(Addresses.HISTORY, new JsonObject().put("room", room).put("since", since))
@@ -134,10 +134,10 @@ final class BusBridgeConnection {
               JsonObject reply = history.result().body();
               List<JsonObject> events = new ArrayList<>();
               reply.getJsonArray("messages").forEach(e -> events.add((JsonObject) e));
-              subscription.replay(events, reply.getBoolean("truncated"), reply.getBoolean("reset"));
+              subscription.replay(events, reply.getBoolean("truncated"));
             } else {
               error(address, Failure.codeOf(history.cause()), "history unavailable: " + Failure.messageOf(history.cause()));
-              subscription.replay(List.of(), false, false);
+              subscription.replay(List.of(), false);
             }
           });
     });

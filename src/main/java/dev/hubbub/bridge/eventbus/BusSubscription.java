@@ -25,7 +25,7 @@ final class BusSubscription extends FeedSession {
   }
 
   @Override
-  protected void writeHistory(List<JsonObject> events, boolean truncated, boolean reset) {
+  protected void writeHistory(List<JsonObject> events, boolean truncated) {
     Dialect dialect = connection.dialect();
     for (JsonObject event : events) {
       connection.write(dialect.wire(dialect.delivery(address, event, false)));

@@ -68,7 +68,7 @@ final class SseSession extends FeedSession {
           roster = Events.roster(room, rosterReply.body().getJsonArray("users").stream().map(String::valueOf).toList());
           JsonObject history = historyReply.body();
           replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
-              history.getBoolean("truncated", false), history.getBoolean("reset", false));
+              history.getBoolean("truncated", false));
         });
   }
 
@@ -83,7 +83,7 @@ final class SseSession extends FeedSession {
   }
 
   @Override
-  protected void writeHistory(List<JsonObject> events, boolean truncated, boolean reset) {
+  protected void writeHistory(List<JsonObject> events, boolean truncated) {
     stream.write(new FeedEvent(roster).encoded(encoding));
     if (truncated) {
       // The gap since Last-Event-ID was too wide: say so before the latest events.

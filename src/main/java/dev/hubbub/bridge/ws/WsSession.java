@@ -34,7 +34,6 @@ final class WsSession extends FeedSession {
   static final short CLOSE_TOO_BIG = 1009;
   /** Frames a client may send while its join is still being answered; they are handled in order after it. */
   static final int MAX_FRAMES_WHILE_JOINING = 64;
-  static final int MAX_CID = 64;
 
   private final WebSocketBridge bridge;
   private final ServerWebSocket ws;
@@ -93,6 +92,8 @@ final class WsSession extends FeedSession {
       switch ((String) type) {
         case "join" -> join(frame);
         case "chat" -> chat(frame);
+        case "edit" -> edit(frame);
+        case "delete" -> delete(frame);
         case "leave" -> leave();
         default -> throw Failure.badRequest("unknown type '" + abbreviate((String) type) + "'");
       }
@@ -146,10 +147,10 @@ final class WsSession extends FeedSession {
       if (result.succeeded()) {
         JsonObject history = result.result().body();
         replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
-            history.getBoolean("truncated"), history.getBoolean("reset"));
+            history.getBoolean("truncated"));
       } else {
         error("history unavailable: " + Failure.messageOf(result.cause()), null);
-        replay(List.of(), false, false);
+        replay(List.of(), false);
       }
     });
   }
@@ -158,13 +159,36 @@ final class WsSession extends FeedSession {
     if (room == null) {
       throw Failure.badRequest("join a room before chatting");
     }
-    String text = Rules.string(frame, "text");
-    String cid = optionalCid(frame);
-    JsonObject command = new JsonObject().put("room", room).put("username", username).put("text", text);
+    command(Addresses.CHAT, new JsonObject().put("text", Rules.string(frame, "text")), Rules.optionalCid(frame));
+  }
+
+  /** {@code edit {id, text, cid?}}: only one's own messages; everyone then sees {@code edited}. */
+  private void edit(JsonObject frame) {
+    if (room == null) {
+      throw Failure.badRequest("join a room before editing");
+    }
+    command(Addresses.EDIT, new JsonObject().put("id", Rules.messageId(frame)).put("text", Rules.string(frame, "text")),
+        Rules.optionalCid(frame));
+  }
+
+  /** {@code delete {id, cid?}}: only one's own messages; everyone then sees {@code deleted}. */
+  private void delete(JsonObject frame) {
+    if (room == null) {
+      throw Failure.badRequest("join a room before deleting");
+    }
+    command(Addresses.DELETE, new JsonObject().put("id", Rules.messageId(frame)), Rules.optionalCid(frame));
+  }
+
+  /**
+   * Sends a write command as this session's user in its room. With a {@code cid} the client gets
+   * {@code ack {cid, id, seq}} once the event is committed; a failure is an {@code error} frame carrying the cid.
+   */
+  private void command(String address, JsonObject command, String cid) {
+    command.put("room", room).put("username", username);
     if (cid != null) {
       command.put("cid", cid);
     }
-    request(Addresses.CHAT, command)
+    request(address, command)
         .onSuccess(reply -> {
           if (cid != null) {
             JsonObject stored = reply.body();
@@ -212,17 +236,6 @@ final class WsSession extends FeedSession {
     return bus.request(address, body);
   }
 
-  private static String optionalCid(JsonObject frame) {
-    Object cid = frame.getValue("cid");
-    if (cid == null) {
-      return null;
-    }
-    if (!(cid instanceof String s) || s.isEmpty() || s.length() > MAX_CID) {
-      throw Failure.badRequest("cid must be a string of 1-" + MAX_CID + " characters");
-    }
-    return s;
-  }
-
   private static String abbreviate(String s) {
     return s.length() > 32 ? s.substring(0, 32) + "..." : s;
   }
@@ -253,12 +266,9 @@ final class WsSession extends FeedSession {
   }
 
   @Override
-  protected void writeHistory(List<JsonObject> events, boolean truncated, boolean reset) {
+  protected void writeHistory(List<JsonObject> events, boolean truncated) {
     JsonObject frame = new JsonObject().put("type", "history").put("room", room).put("messages", new JsonArray(List.copyOf(events)))
         .put("truncated", truncated);
-    if (reset) {
-      frame.put("reset", true);
-    }
     send(frame);
   }
 

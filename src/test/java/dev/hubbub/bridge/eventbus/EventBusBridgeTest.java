@@ -90,7 +90,7 @@ class EventBusBridgeTest {
   @ParameterizedTest
   @ValueSource(strings = {"tcp", "sockjs"})
   void registeringWithSinceReplaysWhatWasMissed(String transport, Vertx vertx, VertxTestContext ctx) {
-    WsTestClient.joined(vertx, hub.port, "poly", "alice")
+    WsTestClient.live(vertx, hub.port, "poly", "alice")
         .compose(alice -> {
           alice.chat("one");
           alice.chat("two");

@@ -1,0 +1,165 @@
+package dev.hubbub.store;
+
+import dev.hubbub.feed.Events;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * History in a SQL database (H2 or PostgreSQL) through the Vert.x JDBC pool, which runs the blocking
+ * JDBC calls on worker threads. The schema comes from the Flyway migrations; every statement from {@link Sql}.
+ * An {@link #append} is one transaction, so a group-committed batch costs one commit.
+ */
+public final class JdbcHistoryStore implements HistoryStore {
+
+  /** Cids looked up per statement, to keep the IN list short. */
+  private static final int CID_CHUNK = 100;
+
+  private final Pool pool;
+
+  public JdbcHistoryStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<Long> head(String room) {
+    return pool.preparedQuery(Sql.HEAD).execute(Tuple.of(room)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  @Override
+  public Future<Void> append(List<JsonObject> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> inserts = new ArrayList<>();
+    List<Tuple> edits = new ArrayList<>();
+    List<Tuple> deletes = new ArrayList<>();
+    for (JsonObject e : events) {
+      String type = e.getString("type");
+      String room = e.getString("room");
+      String id = e.getString("id");
+      String body = Events.DELETED.equals(type) ? null : e.getString("text");
+      inserts.add(Tuple.tuple().addString(room).addLong(e.getLong("seq")).addString(type).addString(id)
+          .addString(e.getString("username")).addString(body).addLong(e.getLong("ts")).addString(e.getString("cid")));
+      if (Events.EDITED.equals(type)) {
+        edits.add(Tuple.of(body, room, id));
+      } else if (Events.DELETED.equals(type)) {
+        deletes.add(Tuple.of(room, id));
+      }
+    }
+    // Edits before deletions: within one batch a message can be edited and then deleted, never the reverse.
+    return pool.withTransaction(conn -> conn.preparedQuery(Sql.INSERT).executeBatch(inserts)
+        .compose(v -> batch(conn, Sql.APPLY_EDIT, edits))
+        .compose(v -> batch(conn, Sql.APPLY_DELETE, deletes)));
+  }
+
+  private static Future<Void> batch(SqlClient conn, String sql, List<Tuple> tuples) {
+    return tuples.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(sql).executeBatch(tuples).mapEmpty();
+  }
+
+  @Override
+  public Future<List<JsonObject>> after(String room, long after, int limit) {
+    return pool.preparedQuery(Sql.AFTER).execute(Tuple.of(room, after, limit)).map(rows -> events(rows, 0, false));
+  }
+
+  @Override
+  public Future<List<JsonObject>> latest(String room, int limit) {
+    return pool.preparedQuery(Sql.LATEST).execute(Tuple.of(room, limit)).map(rows -> events(rows, 0, true));
+  }
+
+  @Override
+  public Future<JsonObject> message(String room, String id) {
+    return pool.preparedQuery(Sql.MESSAGE).execute(Tuple.of(room, id)).map(rows -> {
+      List<JsonObject> found = events(rows, 0, false);
+      return found.isEmpty() ? null : found.get(0);
+    });
+  }
+
+  @Override
+  public Future<Map<CidKey, JsonObject>> chatsByCid(Collection<CidKey> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    List<CidKey> all = new ArrayList<>(keys);
+    List<Future<RowSet<Row>>> lookups = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += CID_CHUNK) {
+      List<CidKey> chunk = all.subList(from, Math.min(all.size(), from + CID_CHUNK));
+      Tuple cids = Tuple.tuple();
+      chunk.forEach(k -> cids.addString(k.cid()));
+      lookups.add(pool.preparedQuery(Sql.chatsByCid(chunk.size())).execute(cids));
+    }
+    return Future.all(lookups).map(done -> {
+      Map<CidKey, JsonObject> found = new HashMap<>();
+      for (Future<RowSet<Row>> lookup : lookups) {
+        for (Row row : lookup.result()) {
+          CidKey key = new CidKey(row.getString(1), row.getString(5), row.getString(0));
+          if (keys.contains(key)) {
+            found.put(key, event(row, 1));
+          }
+        }
+      }
+      return found;
+    });
+  }
+
+  @Override
+  public Future<List<JsonObject>> messages(MessageQuery q) {
+    Tuple params = Tuple.of(q.room(), q.lowerBound(), q.upperBound());
+    String sql;
+    if (q.search() != null) {
+      params.addString(Sql.containsPattern(q.search().toLowerCase(Locale.ROOT)));
+      sql = q.forwards() ? Sql.SEARCH_FORWARD : Sql.SEARCH_BACKWARD;
+    } else {
+      sql = q.forwards() ? Sql.MESSAGES_FORWARD : Sql.MESSAGES_BACKWARD;
+    }
+    params.addInteger(q.limit());
+    return pool.preparedQuery(sql).execute(params).map(rows -> events(rows, 0, !q.forwards()));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  private static List<JsonObject> events(RowSet<Row> rows, int offset, boolean reverse) {
+    List<JsonObject> out = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      out.add(event(row, offset));
+    }
+    if (reverse) {
+      Collections.reverse(out);
+    }
+    return out;
+  }
+
+  /** Decodes the columns of {@link Sql}'s select list, starting at {@code at}, by position. */
+  private static JsonObject event(Row row, int at) {
+    String room = row.getString(at);
+    long seq = row.getLong(at + 1);
+    String kind = row.getString(at + 2);
+    String id = row.getString(at + 3);
+    String username = row.getString(at + 4);
+    String body = row.getString(at + 5);
+    long ts = row.getLong(at + 6);
+    String text = body == null ? "" : body;
+    return switch (kind) {
+      case Events.CHAT -> StoredEvents.withState(Events.chat(room, username, text, ts, seq, id),
+          row.getBoolean(at + 7), row.getBoolean(at + 8));
+      case Events.EDITED -> Events.edited(room, id, username, text, ts, seq);
+      case Events.DELETED -> Events.deleted(room, id, username, ts, seq);
+      default -> throw new IllegalStateException("unknown event kind '" + kind + "' at seq " + seq + " of room " + room);
+    };
+  }
+}

@@ -1,0 +1,71 @@
+package dev.hubbub.store;
+
+import java.util.Collections;
+
+/**
+ * Every SQL statement Hubbub runs, in the dialect H2 2.x and PostgreSQL share. The schema itself is
+ * created by the Flyway migrations under {@code src/main/resources/db/migration}.
+ */
+final class Sql {
+
+  /** The columns a stored event is read back from, in the order {@link JdbcHistoryStore} decodes them. */
+  private static final String COLUMNS = "room, seq, kind, message_id, username, body, ts, edited, deleted";
+
+  static final String HEAD = "SELECT COALESCE(MAX(seq), 0) FROM room_events WHERE room = ?";
+
+  static final String INSERT = "INSERT INTO room_events (room, seq, kind, message_id, username, body, ts, cid)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+  /** Applies an edit to the chat message it names. */
+  static final String APPLY_EDIT = "UPDATE room_events SET body = ?, edited = TRUE"
+      + " WHERE room = ? AND message_id = ? AND kind = 'chat'";
+
+  /** Applies a deletion: the message and its edits lose their text, so it cannot be read back anywhere. */
+  static final String APPLY_DELETE = "UPDATE room_events SET body = NULL, deleted = TRUE"
+      + " WHERE room = ? AND message_id = ? AND kind <> 'deleted'";
+
+  static final String AFTER = "SELECT " + COLUMNS + " FROM room_events WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?";
+
+  /** Newest first; the store reverses the page. */
+  static final String LATEST = "SELECT " + COLUMNS + " FROM room_events WHERE room = ? ORDER BY seq DESC LIMIT ?";
+
+  static final String MESSAGE = "SELECT " + COLUMNS + " FROM room_events WHERE room = ? AND message_id = ? AND kind = 'chat'";
+
+  /** Chat messages between two exclusive seq bounds, oldest first (paging forwards). */
+  static final String MESSAGES_FORWARD = "SELECT " + COLUMNS + " FROM room_events"
+      + " WHERE room = ? AND kind = 'chat' AND seq > ? AND seq < ? ORDER BY seq LIMIT ?";
+
+  /** Chat messages between two exclusive seq bounds, newest first (paging backwards). */
+  static final String MESSAGES_BACKWARD = "SELECT " + COLUMNS + " FROM room_events"
+      + " WHERE room = ? AND kind = 'chat' AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?";
+
+  /** Case-insensitive search; the pattern escapes its wildcards with {@link #LIKE_ESCAPE}. */
+  static final String SEARCH_FORWARD = "SELECT " + COLUMNS + " FROM room_events"
+      + " WHERE room = ? AND kind = 'chat' AND seq > ? AND seq < ? AND LOWER(body) LIKE ? ESCAPE '!' ORDER BY seq LIMIT ?";
+
+  static final String SEARCH_BACKWARD = "SELECT " + COLUMNS + " FROM room_events"
+      + " WHERE room = ? AND kind = 'chat' AND seq > ? AND seq < ? AND LOWER(body) LIKE ? ESCAPE '!' ORDER BY seq DESC LIMIT ?";
+
+  static final char LIKE_ESCAPE = '!';
+
+  private Sql() {
+  }
+
+  /** Chats by client id, for {@code n} cids; the caller matches room and username on the rows returned. */
+  static String chatsByCid(int n) {
+    return "SELECT cid, " + COLUMNS + " FROM room_events WHERE kind = 'chat' AND cid IN ("
+        + String.join(", ", Collections.nCopies(n, "?")) + ")";
+  }
+
+  /** A LIKE pattern matching {@code text} anywhere, its own wildcards taken literally. */
+  static String containsPattern(String text) {
+    StringBuilder pattern = new StringBuilder("%");
+    for (char c : text.toCharArray()) {
+      if (c == '%' || c == '_' || c == LIKE_ESCAPE) {
+        pattern.append(LIKE_ESCAPE);
+      }
+      pattern.append(c);
+    }
+    return pattern.append('%').toString();
+  }
+}

@@ -1,0 +1,287 @@
+package dev.hubbub.store;
+
+import dev.hubbub.feed.Events;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@link HistoryStore} contract, run against every implementation by a subclass that says how to
+ * open one. Each test works in rooms of its own, so a shared database (PostgreSQL) needs no cleaning.
+ */
+@ExtendWith(VertxExtension.class)
+abstract class HistoryStoreContract {
+
+  protected HistoryStore store;
+  private String room;
+  private String otherRoom;
+
+  /** Opens a ready store (schema migrated) for one test. */
+  protected abstract Future<HistoryStore> open(Vertx vertx);
+
+  @BeforeEach
+  void openStore(Vertx vertx, VertxTestContext ctx) {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    room = "room-" + run;
+    otherRoom = "other-" + run;
+    open(vertx).onComplete(ctx.succeeding(s -> {
+      store = s;
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void closeStore(VertxTestContext ctx) {
+    store.close().onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static JsonObject chat(String room, long seq, String user, String text) {
+    return Events.chat(room, user, text, 1_700_000_000_000L + seq, seq, UUID.randomUUID().toString());
+  }
+
+  private static List<Long> seqs(List<JsonObject> events) {
+    return events.stream().map(e -> e.getLong("seq")).toList();
+  }
+
+  private static List<String> texts(List<JsonObject> events) {
+    return events.stream().map(e -> e.getString("text")).toList();
+  }
+
+  @Test
+  void anEmptyRoomHasHeadZeroAndNoEvents(VertxTestContext ctx) {
+    store.head(room)
+        .compose(head -> {
+          assertEquals(0L, head);
+          return store.latest(room, 10);
+        })
+        .compose(latest -> {
+          assertTrue(latest.isEmpty());
+          return store.after(room, 0, 10);
+        })
+        .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
+          assertTrue(after.isEmpty());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void appendedEventsReadBackInSeqOrderExactlyAsAppended(VertxTestContext ctx) {
+    JsonObject first = chat(room, 1, "ann", "one");
+    JsonObject second = chat(room, 2, "bob", "two");
+    JsonObject third = chat(room, 3, "ann", "three");
+    store.append(List.of(first, second))
+        .compose(v -> store.append(List.of(third)))
+        .compose(v -> store.head(room))
+        .compose(head -> {
+          assertEquals(3L, head);
+          return store.after(room, 0, 10);
+        })
+        .compose(all -> {
+          assertEquals(List.of(first, second, third), all);
+          return store.after(room, 1, 1);
+        })
+        .compose(page -> {
+          assertEquals(List.of(second), page);
+          return store.latest(room, 2);
+        })
+        .onComplete(ctx.succeeding(latest -> ctx.verify(() -> {
+          assertEquals(List.of(second, third), latest, "the latest two, oldest first");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void roomsHaveTheirOwnSequences(VertxTestContext ctx) {
+    store.append(List.of(chat(room, 1, "ann", "a1"), chat(otherRoom, 1, "ann", "b1"), chat(room, 2, "ann", "a2")))
+        .compose(v -> Future.all(store.head(room), store.head(otherRoom), store.after(otherRoom, 0, 10)))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertEquals(2L, all.<Long>resultAt(0));
+          assertEquals(1L, all.<Long>resultAt(1));
+          assertEquals(List.of("b1"), texts(all.resultAt(2)));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anAppendReusingASeqFailsWholeAndStoresNothing(VertxTestContext ctx) {
+    store.append(List.of(chat(room, 1, "ann", "kept")))
+        .compose(v -> store.append(List.of(chat(room, 2, "ann", "would be fine"), chat(room, 1, "ann", "clash"))))
+        .onComplete(ctx.failing(e -> store.after(room, 0, 10).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertEquals(List.of("kept"), texts(all), "atomic: the batch's good event was not stored either");
+          ctx.completeNow();
+        })))));
+  }
+
+  @Test
+  void aCidIsFoundAgainButNeverReturnedInReads(VertxTestContext ctx) {
+    JsonObject sent = chat(room, 1, "ann", "with cid");
+    CidKey key = new CidKey(room, "ann", "c-1");
+    store.append(List.of(sent.copy().put("cid", "c-1"), chat(room, 2, "bob", "no cid")))
+        .compose(v -> store.chatsByCid(Set.of(key, new CidKey(room, "bob", "c-1"), new CidKey(otherRoom, "ann", "c-1"),
+            new CidKey(room, "ann", "c-2"))))
+        .compose(found -> {
+          assertEquals(Map.of(key, sent), found, "only the same user, room and cid match");
+          return store.after(room, 0, 10);
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertFalse(all.get(0).containsKey("cid"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aRepeatedCidFromTheSameUserAndRoomIsRejected(VertxTestContext ctx) {
+    store.append(List.of(chat(room, 1, "ann", "first").put("cid", "same"),
+            chat(room, 2, "bob", "other user").put("cid", "same"),
+            chat(otherRoom, 1, "ann", "other room").put("cid", "same")))
+        .compose(v -> store.append(List.of(chat(room, 3, "ann", "retry").put("cid", "same"))))
+        .onComplete(ctx.failing(e -> store.after(room, 0, 10).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertEquals(List.of("first", "other user"), texts(all));
+          ctx.completeNow();
+        })))));
+  }
+
+  @Test
+  void anEditChangesTheMessageInPlaceAndIsAnEventOfItsOwn(VertxTestContext ctx) {
+    JsonObject original = chat(room, 1, "ann", "tpyo");
+    String id = original.getString("id");
+    JsonObject edit = Events.edited(room, id, "ann", "typo", 1_700_000_000_500L, 2);
+    store.append(List.of(original))
+        .compose(v -> store.append(List.of(edit)))
+        .compose(v -> store.message(room, id))
+        .compose(message -> {
+          assertEquals(original.copy().put("text", "typo").put("edited", true), message);
+          return store.after(room, 0, 10);
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertEquals(List.of(original.copy().put("text", "typo").put("edited", true), edit), all);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aDeletionBlanksTheMessageAndItsEdits(VertxTestContext ctx) {
+    JsonObject original = chat(room, 1, "ann", "secret");
+    String id = original.getString("id");
+    JsonObject edit = Events.edited(room, id, "ann", "more secret", 1_700_000_000_500L, 2);
+    JsonObject deletion = Events.deleted(room, id, "ann", 1_700_000_000_600L, 3);
+    store.append(List.of(original, edit, deletion))
+        .compose(v -> store.message(room, id))
+        .compose(message -> {
+          assertEquals(original.copy().put("text", "").put("edited", true).put("deleted", true), message);
+          return store.after(room, 0, 10);
+        })
+        .compose(all -> {
+          assertEquals(List.of(1L, 2L, 3L), seqs(all));
+          assertEquals(List.of("", ""), texts(all.subList(0, 2)), "no copy of the text is left");
+          assertEquals(deletion, all.get(2));
+          return store.messages(new MessageQuery(room, null, null, 10, "secret"));
+        })
+        .onComplete(ctx.succeeding(found -> ctx.verify(() -> {
+          assertTrue(found.isEmpty(), "deleted messages are not found by search");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void messageIsNullForAnUnknownIdOrAnotherRoom(VertxTestContext ctx) {
+    JsonObject original = chat(room, 1, "ann", "here");
+    store.append(List.of(original))
+        .compose(v -> Future.all(store.message(room, "no-such-id"), store.message(otherRoom, original.getString("id"))))
+        .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+          assertNull(both.resultAt(0));
+          assertNull(both.resultAt(1));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void messagesPageForwardsAndBackwardsOverChatsOnly(VertxTestContext ctx) {
+    JsonObject m1 = chat(room, 1, "ann", "m1");
+    JsonObject m2 = chat(room, 2, "ann", "m2");
+    JsonObject edit = Events.edited(room, m1.getString("id"), "ann", "m1 edited", 1L, 3);
+    JsonObject m4 = chat(room, 4, "bob", "m4");
+    JsonObject m5 = chat(room, 5, "bob", "m5");
+    store.append(List.of(m1, m2, edit, m4, m5))
+        .compose(v -> store.messages(new MessageQuery(room, null, null, 3, null)))
+        .compose(latest -> {
+          assertEquals(List.of(2L, 4L, 5L), seqs(latest), "the latest chats, oldest first, without the edit event");
+          return store.messages(new MessageQuery(room, null, 4L, 10, null));
+        })
+        .compose(before -> {
+          assertEquals(List.of("m1 edited", "m2"), texts(before), "current state, before seq 4");
+          assertEquals(true, before.get(0).getBoolean("edited"));
+          return store.messages(new MessageQuery(room, 1L, null, 2, null));
+        })
+        .compose(after -> {
+          assertEquals(List.of(2L, 4L), seqs(after));
+          return store.messages(new MessageQuery(room, 1L, 5L, 10, null));
+        })
+        .compose(between -> {
+          assertEquals(List.of(2L, 4L), seqs(between), "both bounds are exclusive");
+          return store.messages(new MessageQuery(room, 5L, null, 10, null));
+        })
+        .onComplete(ctx.succeeding(none -> ctx.verify(() -> {
+          assertTrue(none.isEmpty());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void searchIgnoresCaseAndTakesWildcardsLiterally(VertxTestContext ctx) {
+    store.append(List.of(
+            chat(room, 1, "ann", "Hello World"),
+            chat(room, 2, "ann", "say HELLO"),
+            chat(room, 3, "ann", "goodbye"),
+            chat(room, 4, "ann", "100% sure"),
+            chat(room, 5, "ann", "100 percent"),
+            chat(room, 6, "ann", "snake_case"),
+            chat(room, 7, "ann", "snakeXcase"),
+            chat(otherRoom, 1, "ann", "hello from elsewhere")))
+        .compose(v -> store.messages(new MessageQuery(room, null, null, 10, "hello")))
+        .compose(hello -> {
+          assertEquals(List.of("Hello World", "say HELLO"), texts(hello));
+          return store.messages(new MessageQuery(room, null, null, 10, "0%"));
+        })
+        .compose(percent -> {
+          assertEquals(List.of("100% sure"), texts(percent));
+          return store.messages(new MessageQuery(room, null, null, 10, "e_c"));
+        })
+        .compose(underscore -> {
+          assertEquals(List.of("snake_case"), texts(underscore));
+          return store.messages(new MessageQuery(room, 1L, null, 1, "hello"));
+        })
+        .onComplete(ctx.succeeding(paged -> ctx.verify(() -> {
+          assertEquals(List.of("say HELLO"), texts(paged), "search pages like a listing");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void textIsStoredExactly(VertxTestContext ctx) {
+    String text = "<b>\"quotes\" & 'apostrophes'</b> \\ ünïcödé 🎉 " + "x".repeat(3000);
+    JsonObject sent = chat(room, 1, "ann", text);
+    store.append(List.of(sent))
+        .compose(v -> store.latest(room, 1))
+        .onComplete(ctx.succeeding(latest -> ctx.verify(() -> {
+          assertEquals(List.of(sent), latest);
+          ctx.completeNow();
+        })));
+  }
+}

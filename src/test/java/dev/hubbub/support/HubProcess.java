@@ -1,0 +1,107 @@
+package dev.hubbub.support;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A hub running in a child JVM ({@code dev.hubbub.Main -conf file}) on the test class path, so a test can
+ * kill it the hard way. Its working directory is the given one, so nothing lands in the project.
+ */
+public final class HubProcess implements AutoCloseable {
+
+  private static final String READY = "Hubbub listening";
+  private static final int KEPT_LINES = 200;
+
+  private final Process process;
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final ArrayDeque<String> lastLines = new ArrayDeque<>();
+
+  private HubProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(this::readOutput, "hub-process-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts a hub with {@code config} written to {@code dir}/config.json and waits until it listens. */
+  public static HubProcess start(Path dir, JsonObject config, long timeoutSeconds) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, config.encodePrettily());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // Surefire runs tests from a manifest-only jar; it publishes the real class path separately.
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()))
+        .directory(dir.toFile())
+        .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("HUBBUB_"));
+    HubProcess hub = new HubProcess(builder.start());
+    try {
+      hub.ready.get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      hub.close();
+      throw new AssertionError("hub process did not start: " + e + "\n" + hub.output(), e);
+    }
+    return hub;
+  }
+
+  /** SIGKILL: no shutdown hook, no clean close of the database. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The last lines the hub printed, for failure messages. */
+  public synchronized String output() {
+    return String.join("\n", lastLines);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  private void readOutput() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        synchronized (this) {
+          lastLines.addLast(line);
+          if (lastLines.size() > KEPT_LINES) {
+            lastLines.removeFirst();
+          }
+        }
+        if (line.contains(READY)) {
+          ready.complete(null);
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone
+    }
+    ready.completeExceptionally(new IllegalStateException("hub process exited with " + exitCode()));
+  }
+
+  private String exitCode() {
+    try {
+      return String.valueOf(process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : "(still running)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
+    }
+  }
+}
