@@ -26,7 +26,7 @@ final class BusBridgeConnection {
   private static final Logger log = LoggerFactory.getLogger(BusBridgeConnection.class);
 
   /** Addresses a client may send to; each must be a request, so the client learns the outcome. */
-  static final Set<String> COMMANDS = Set.of(Addresses.CHAT);
+  static final Set<String> COMMANDS = Set.of(Addresses.CHAT, Addresses.EDIT, Addresses.DELETE);
   /** Requests a client may have unanswered at once; more is a client not waiting for its replies. */
   static final int MAX_IN_FLIGHT = 256;
   static final int MAX_REPLY_ADDRESS = 128;
@@ -203,8 +203,12 @@ final class BusBridgeConnection {
   private static JsonObject command(JsonObject body) {
     JsonObject command = new JsonObject()
         .put("room", body.getValue("room"))
-        .put("text", body.getValue("text"))
         .put("username", body.getValue("username"));
+    for (String field : List.of("text", "id")) {
+      if (body.containsKey(field)) {
+        command.put(field, body.getValue(field));
+      }
+    }
     Object cid = body.getValue("cid");
     if (cid != null) {
       if (!(cid instanceof String s) || s.isEmpty() || s.length() > 64) {

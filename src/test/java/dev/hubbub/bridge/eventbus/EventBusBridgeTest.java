@@ -208,4 +208,33 @@ class EventBusBridgeTest {
           ctx.completeNow();
         })));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "sockjs"})
+  void authorsEditAndDeleteTheirMessagesThroughTheBridge(String transport, Vertx vertx, VertxTestContext ctx) {
+    connect(vertx, transport)
+        .compose(c -> {
+          c.register(FEED);
+          c.request(Addresses.CHAT, chat("frist", "py"));
+          return c.nextEvent("chat").compose(posted -> c.next().map(reply -> posted.getJsonObject("body").getString("id")))
+              .compose(id -> refused(c, x -> x.request(Addresses.EDIT, new JsonObject().put("room", "poly").put("id", id)
+                  .put("text", "mine now").put("username", "someone-else")), 403, "you can only edit your own messages").map(id))
+              .compose(id -> {
+                c.request(Addresses.EDIT, new JsonObject().put("room", "poly").put("id", id).put("text", "first").put("username", "py"));
+                return c.nextEvent("edited").compose(edited -> {
+                  assertEquals("first", edited.getJsonObject("body").getString("text"));
+                  assertEquals(2L, edited.getJsonObject("body").getLong("seq"));
+                  return c.next(); // the reply
+                }).map(id);
+              })
+              .compose(id -> {
+                c.request(Addresses.DELETE, new JsonObject().put("room", "poly").put("id", id).put("username", "py"));
+                return c.nextEvent("deleted");
+              });
+        })
+        .onComplete(ctx.succeeding(deleted -> ctx.verify(() -> {
+          assertEquals(3L, deleted.getJsonObject("body").getLong("seq"));
+          ctx.completeNow();
+        })));
+  }
 }
