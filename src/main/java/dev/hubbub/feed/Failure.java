@@ -7,9 +7,11 @@ import io.vertx.core.eventbus.ReplyException;
 public final class Failure {
 
   public static final int BAD_REQUEST = 400;
+  public static final int UNAUTHORIZED = 401;
   public static final int FORBIDDEN = 403;
   public static final int NOT_FOUND = 404;
   public static final int CONFLICT = 409;
+  public static final int TOO_MANY = 429;
   public static final int UNAVAILABLE = 503;
 
   private Failure() {
@@ -31,6 +33,10 @@ public final class Failure {
 
   public static Rejected forbidden(String message) {
     return new Rejected(FORBIDDEN, message);
+  }
+
+  public static Rejected unauthorized(String message) {
+    return new Rejected(UNAUTHORIZED, message);
   }
 
   public static Rejected notFound(String message) {
