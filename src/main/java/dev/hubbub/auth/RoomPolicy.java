@@ -53,6 +53,13 @@ public record RoomPolicy(String room, String creator, boolean membersOnly, Set<S
     return json;
   }
 
+  /** Reads {@link #toJson()} back, e.g. from an {@code Addresses.ACCESS_CHANGED} message. */
+  public static RoomPolicy fromJson(JsonObject json) {
+    Set<String> members = new TreeSet<>();
+    json.getJsonArray("members", new JsonArray()).forEach(m -> members.add(String.valueOf(m)));
+    return new RoomPolicy(json.getString("room"), json.getString("creator"), json.getBoolean("private", false), members);
+  }
+
   public List<String> memberList() {
     return List.copyOf(new TreeSet<>(members));
   }

@@ -86,12 +86,6 @@ public record HubConfig(Http http, Limits limits, History history, Db db, Sse ss
                      String csrfSecret, int maxFailedLogins, int maxFailedLoginsPerAddress, int failedLoginWindowSeconds) {
 
     public static final String ADMIN = "admin";
-
-    public Auth withSecrets(String jwtSecret, String csrf) {
-      return new Auth(guests, new Jwt(jwt.algorithm(), jwtSecret, jwt.privateKeyPath(), jwt.publicKeyPath(), jwt.jwksUrl(),
-          jwt.issuer(), jwt.expirySeconds()), allowedOrigins, admins, passwordIterations, csrf, maxFailedLogins,
-          maxFailedLoginsPerAddress, failedLoginWindowSeconds);
-    }
   }
 
   /**

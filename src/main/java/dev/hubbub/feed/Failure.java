@@ -60,6 +60,9 @@ public final class Failure {
 
   /** The code carried by a failed request, 500 when the failure did not come from a command. */
   public static int codeOf(Throwable failure) {
+    if (failure instanceof Rejected rejected) {
+      return rejected.code;
+    }
     if (failure instanceof ReplyException reply) {
       return switch (reply.failureType()) {
         case RECIPIENT_FAILURE -> reply.failureCode() >= 400 && reply.failureCode() < 600 ? reply.failureCode() : 500;
