@@ -55,7 +55,7 @@ public final class Csrf {
       return false;
     }
     String type = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase();
-    boolean form = type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data") || type.startsWith("text/plain");
+    boolean form = type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
     boolean bearer = String.valueOf(ctx.request().getHeader("Authorization")).regionMatches(true, 0, "bearer ", 0, 7);
     return form || HttpAuth.hasCookie(ctx.request()) && !bearer;
   }
