@@ -171,12 +171,13 @@ public final class RoomPages {
         })
         .onFailure(e -> {
           int status = Failure.codeOf(e);
-          if (author.failed()) {
+          if (status == Failure.UNAUTHORIZED) {
             // No usable token: nothing to show the room with.
             Pages.html(ctx, status, htmx ? views.notice(Failure.messageOf(e)) : views.error(status, Failure.messageOf(e)));
             return;
           }
-          Identity who = author.result();
+          // A refused guest name leaves an anonymous reader, who gets the form back with what was typed.
+          Identity who = author.succeeded() ? author.result() : Identity.guest(null);
           PostForm refused = new PostForm(room, who.guest() ? orEmpty(username) : who.username(), !who.guest(), orEmpty(text),
               Failure.messageOf(e), true, config.limits().maxTextChars(), ctx.get(Csrf.HEADER));
           if (htmx) {
