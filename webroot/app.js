@@ -10,6 +10,7 @@
   const SEQ_KEY_PREFIX = 'hubbub.lastSeq.';
   const PREF_USER = 'hubbub.username';
   const PREF_ROOM = 'hubbub.room';
+  const CLOSE_UNAUTHENTICATED = 4401; // missing, invalid or expired token: reconnecting will not help
 
   const $ = (id) => document.getElementById(id);
   const ui = {
@@ -27,6 +28,10 @@
     text: $('text'),
     send: $('send'),
     pending: $('pending'),
+    account: $('account'),
+    whoami: $('whoami'),
+    loginLink: $('login-link'),
+    logout: $('logout'),
   };
 
   const state = {
@@ -43,6 +48,8 @@
     countdownTimer: null,
     pending: new Map(),  // cid -> text, awaiting ack
     lastSeq: new Map(),  // room -> highest seq seen (mirrored to sessionStorage)
+    account: null,       // {username} when logged in (the cookie is sent with the WebSocket upgrade)
+    csrfToken: '',       // for POST /api/logout
   };
 
   // ---------- small utilities ----------
@@ -346,6 +353,10 @@
     error(msg) {
       system(msg.message || 'error', 'error');
     },
+
+    authenticated(msg) {
+      if (msg.username) showAccount({ username: String(msg.username) });
+    },
   };
 
   function onFrame(data) {
@@ -370,7 +381,8 @@
   }
 
   function sendJoin() {
-    const msg = { type: 'join', room: state.room, username: state.username };
+    // Logged in: the server takes the name from the token; a guest names themselves.
+    const msg = state.account ? { type: 'join', room: state.room } : { type: 'join', room: state.room, username: state.username };
     // Only a reconnect resumes from where we were; a manual join wants fresh history.
     if (!state.manualJoin) {
       const since = getLastSeq(state.room);
@@ -402,6 +414,16 @@
     const wasJoined = state.joined;
     state.ws = null;
     setJoined(false);
+    if (ev.code === CLOSE_UNAUTHENTICATED) {
+      // The login is missing, expired or revoked: retrying with the same cookie is refused again.
+      state.wantJoined = false;
+      clearReconnect();
+      dropPending();
+      system(`${ev.reason || 'not logged in'}: log in again to chat`, 'error');
+      showAccount(null, 'login expired');
+      setStatus('disconnected', 'log in to chat');
+      return;
+    }
     if (ev.reason) system(`connection closed: ${ev.reason} (code ${ev.code})`, 'warn');
     else if (wasJoined) system('connection lost', 'warn');
     dropPending();
@@ -445,7 +467,7 @@
   // ---------- user actions ----------
 
   function doJoin() {
-    const username = ui.username.value.trim();
+    const username = state.account ? state.account.username : ui.username.value.trim();
     const room = ui.room.value.trim() || 'general';
     if (!username) {
       system('enter a username to join', 'error');
@@ -542,6 +564,44 @@
     if (!send({ type: 'delete', id: li.dataset.id })) system('not connected; delete not sent', 'error');
   }
 
+  // ---------- account ----------
+
+  // Shows who we are; a logged-in user's name is locked (the server takes it from the token).
+  function showAccount(account, problem) {
+    state.account = account;
+    ui.account.dataset.account = account ? 'user' : 'guest';
+    ui.whoami.textContent = account ? `logged in as ${account.username}` : (problem || 'guest');
+    ui.loginLink.hidden = Boolean(account);
+    ui.logout.hidden = !(account || problem === 'login expired');
+    ui.username.readOnly = Boolean(account);
+    if (account) ui.username.value = account.username;
+  }
+
+  async function loadAccount() {
+    try {
+      const res = await fetch('/api/me', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      const body = await res.json().catch(() => ({}));
+      if (res.ok) {
+        state.csrfToken = body.csrfToken || '';
+        if (body.authenticated) showAccount({ username: String(body.username) });
+        else showAccount(null, body.guests === false ? 'log in to chat' : undefined);
+      } else {
+        showAccount(null, 'login expired');
+        system(`${body.error || 'your login is no longer valid'}: log in again, or log out to continue as a guest`, 'warn');
+      }
+    } catch (_) {
+      showAccount(null);
+    }
+  }
+
+  async function doLogout() {
+    try {
+      await fetch('/api/logout', { method: 'POST', credentials: 'same-origin', headers: { 'X-XSRF-TOKEN': state.csrfToken } });
+    } finally {
+      location.reload();
+    }
+  }
+
   // ---------- startup ----------
 
   function init() {
@@ -552,6 +612,7 @@
     ui.leave.addEventListener('click', doLeave);
     ui.sendForm.addEventListener('submit', (ev) => { ev.preventDefault(); doSend(); });
     ui.messages.addEventListener('click', onMessageClick);
+    ui.logout.addEventListener('click', doLogout);
 
     // Back online: no point waiting out the backoff.
     window.addEventListener('online', () => {
@@ -561,6 +622,7 @@
     setJoined(false);
     setStatus('disconnected');
     updatePending();
+    loadAccount();
   }
 
   init();

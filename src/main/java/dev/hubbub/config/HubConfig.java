@@ -2,11 +2,16 @@ package dev.hubbub.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * The typed view of the configuration. Verticles receive the raw JSON as their deployment config and
  * read it back through {@link #from(JsonObject)}, so one record describes every setting.
  */
-public record HubConfig(Http http, Limits limits, History history, Db db, Sse sse, Stats stats, Bridges bridges, Tcp tcp) {
+public record HubConfig(Http http, Limits limits, History history, Db db, Sse sse, Stats stats, Bridges bridges, Tcp tcp, Auth auth) {
 
   public record Http(String host, int port, int instances) {
   }
@@ -64,6 +69,42 @@ public record HubConfig(Http http, Limits limits, History history, Db db, Sse ss
   public record Stats(int intervalMs) {
   }
 
+  /**
+   * Who may do what (see README.issue6.md).
+   *
+   * @param guests                    whether clients without a token may read public rooms and post under a guest name
+   * @param jwt                       how tokens are signed and verified
+   * @param allowedOrigins            origins a cookie-authenticated WebSocket may come from; empty: the Host's own
+   * @param admins                    usernames that hold the {@code admin} role
+   * @param passwordIterations        PBKDF2-HMAC-SHA512 iterations for new password hashes
+   * @param csrfSecret                signs CSRF tokens; empty: random at start-up
+   * @param maxFailedLogins           failed logins per account within the window before it is locked for the rest of it
+   * @param maxFailedLoginsPerAddress failed logins per client address within the window
+   * @param failedLoginWindowSeconds  the window those limits count over
+   */
+  public record Auth(boolean guests, Jwt jwt, List<String> allowedOrigins, Set<String> admins, int passwordIterations,
+                     String csrfSecret, int maxFailedLogins, int maxFailedLoginsPerAddress, int failedLoginWindowSeconds) {
+
+    public static final String ADMIN = "admin";
+  }
+
+  /**
+   * @param algorithm      HS256/HS384/HS512 (shared {@code secret}) or RS256/ES256... (PEM key files)
+   * @param secret         the HMAC secret; empty: a random one at start-up (tokens then die with the process)
+   * @param privateKeyPath PEM (PKCS#8) private key that signs tokens, for RS/ES/PS algorithms
+   * @param publicKeyPath  PEM public key that verifies them
+   * @param jwksUrl        a JWKS document whose keys also verify tokens (e.g. from an identity provider)
+   * @param issuer         the {@code iss} of issued tokens, required on verified ones
+   * @param expirySeconds  how long an issued token is valid
+   */
+  public record Jwt(String algorithm, String secret, String privateKeyPath, String publicKeyPath, String jwksUrl, String issuer,
+                    int expirySeconds) {
+
+    public boolean hmac() {
+      return algorithm.startsWith("HS");
+    }
+  }
+
   public static HubConfig from(JsonObject json) {
     JsonObject http = json.getJsonObject("http", new JsonObject());
     JsonObject limits = json.getJsonObject("limits", new JsonObject());
@@ -73,6 +114,7 @@ public record HubConfig(Http http, Limits limits, History history, Db db, Sse ss
     JsonObject stats = json.getJsonObject("stats", new JsonObject());
     JsonObject bridges = json.getJsonObject("bridges", new JsonObject());
     JsonObject tcp = json.getJsonObject("tcp", new JsonObject());
+    JsonObject auth = json.getJsonObject("auth", new JsonObject());
     return new HubConfig(
         new Http(http.getString("host"), http.getInteger("port"), http.getInteger("instances", 0)),
         new Limits(
@@ -84,7 +126,29 @@ public record HubConfig(Http http, Limits limits, History history, Db db, Sse ss
         new Sse(positive(sse, "keepAliveMs"), positive(sse, "retryMs")),
         new Stats(positive(stats, "intervalMs")),
         new Bridges(positive(bridges, "maxRegistrations")),
-        new Tcp(tcp.getBoolean("enabled", true), tcp.getString("host"), tcp.getInteger("port")));
+        new Tcp(tcp.getBoolean("enabled", true), tcp.getString("host"), tcp.getInteger("port")),
+        auth(auth));
+  }
+
+  private static Auth auth(JsonObject auth) {
+    JsonObject jwt = auth.getJsonObject("jwt", new JsonObject());
+    String algorithm = jwt.getString("algorithm", "HS256");
+    if (!algorithm.matches("(HS|RS|ES|PS)(256|384|512)")) {
+      throw new IllegalArgumentException("config auth.jwt.algorithm must be one of HS256, RS256, ES256 (or their 384/512 forms), got " + algorithm);
+    }
+    Jwt keys = new Jwt(algorithm, optional(jwt, "secret"), optional(jwt, "privateKeyPath"), optional(jwt, "publicKeyPath"),
+        optional(jwt, "jwksUrl"), optional(jwt, "issuer"), positive(jwt, "expirySeconds"));
+    if (!keys.hmac() && (keys.privateKeyPath().isEmpty() || keys.publicKeyPath().isEmpty())) {
+      throw new IllegalArgumentException("config auth.jwt." + algorithm + " needs privateKeyPath and publicKeyPath (PEM files)");
+    }
+    return new Auth(auth.getBoolean("guests", true), keys, list(optional(auth, "allowedOrigins")),
+        new LinkedHashSet<>(list(optional(auth, "admins"))), positive(auth, "passwordIterations"), optional(auth, "csrfSecret"),
+        positive(auth, "maxFailedLogins"), positive(auth, "maxFailedLoginsPerAddress"), positive(auth, "failedLoginWindowSeconds"));
+  }
+
+  /** A comma-separated setting (so one environment variable can hold it), blanks dropped. */
+  private static List<String> list(String value) {
+    return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   private static String dbUrl(JsonObject db) {

@@ -12,13 +12,13 @@ public final class Addresses {
   /** Prefix of the per-room feeds: every chat, joined, left, roster, edited and deleted event of a room. */
   public static final String ROOM_FEED_PREFIX = "hubbub.room.";
 
-  /** {@code {room, username, session}} → {@code {room, username, users}}; then publishes joined and roster. */
+  /** {@code {room, username, session, guest, roles}} → {@code {room, username, users}}; then publishes joined and roster. */
   public static final String JOIN = "hubbub.cmd.join";
 
   /** {@code {room, session}} → {@code {}}; publishes left and roster if the session was present. */
   public static final String LEAVE = "hubbub.cmd.leave";
 
-  /** {@code {}} → {@code {rooms: [{room, users}]}} sorted by room name. */
+  /** {@code {}} → {@code {rooms: [{room, users}]}}: occupied rooms sorted by name, members-only rooms left out. */
   public static final String ROOMS = "hubbub.cmd.rooms";
 
   /**
@@ -81,6 +81,50 @@ public final class Addresses {
    * paging direction. {@code limit} is 1-200, default 50.
    */
   public static final String MESSAGES = "hubbub.cmd.messages";
+
+  // Identity. Every command that acts for someone carries the bridge-verified identity fields
+  // {username, guest, roles} (see dev.hubbub.auth.Identity); a command without guest: false is a guest's.
+  // JOIN, CHAT, EDIT, DELETE, HISTORY, MESSAGES and ROSTER refuse what the room's policy does not allow,
+  // with 401 (guests are off), 403 (members-only room, or a guest using a registered name).
+
+  /**
+   * {@code {room, username?, guest, roles, claim?}} → {@code {room, read, write, private, code?, reason?}}:
+   * what this identity may do in the room; {@code code}/{@code reason} explain the first refusal (the read
+   * one if reading is refused). With {@code claim: true} a registered user becomes the owner of a room
+   * nobody owns yet (joins and posts claim). Bridges ask it before they subscribe a client to a room feed.
+   */
+  public static final String ACCESS = "hubbub.cmd.access";
+
+  /** {@code {room, <identity>}} → {@code {room, creator?, private, members}}; 403 for whoever may not read the room. */
+  public static final String ROOM_ACCESS = "hubbub.cmd.roomAccess";
+
+  /**
+   * {@code {room, private, members, <identity>}} → {@code {room, creator, private, members}}: only the
+   * room's creator or an admin (or any registered user for a room nobody owns yet, who becomes its creator);
+   * then publishes on {@link #ACCESS_CHANGED}.
+   */
+  public static final String SET_ROOM_ACCESS = "hubbub.cmd.setRoomAccess";
+
+  /**
+   * Publish-only: {@code {room, creator, private, members}} after a room's access changed, so bridges can
+   * drop subscribers that may no longer read it ({@link dev.hubbub.auth.RoomPolicy#canRead}).
+   */
+  public static final String ACCESS_CHANGED = "hubbub.access.changed";
+
+  /** {@code {username, password}} → {@code {username, roles}}: a new account; 409 when the name is taken in any case. */
+  public static final String REGISTER = "hubbub.auth.register";
+
+  /**
+   * {@code {username, password, address?}} → {@code {username, roles}}; 401 for a wrong name or password,
+   * 429 after too many failures for the account or the client {@code address}.
+   */
+  public static final String LOGIN = "hubbub.auth.login";
+
+  /** {@code {username}} → {@code {username, roles}}: the user as they are now (tokens are checked against it); 404 when gone. */
+  public static final String USER = "hubbub.auth.user";
+
+  /** {@code {username}} → {@code {deleted: true}}; 404 when there was no such user. Their tokens stop working. */
+  public static final String DELETE_USER = "hubbub.auth.delete";
 
   private Addresses() {
   }

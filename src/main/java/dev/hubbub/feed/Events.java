@@ -53,6 +53,11 @@ public final class Events {
     return new JsonObject().put("type", ROSTER).put("room", room).put("users", new JsonArray(users.stream().toList()));
   }
 
+  /** Marks {@code event} as caused by a guest (a name nobody proved) when {@code guest}; registered users' events carry no flag. */
+  public static JsonObject byGuest(boolean guest, JsonObject event) {
+    return guest ? event.put("guest", true) : event;
+  }
+
   /** The event's {@code seq}, or 0 for ephemeral events. */
   public static long seqOf(JsonObject event) {
     Long seq = event.getLong("seq");

@@ -7,9 +7,11 @@ import io.vertx.core.eventbus.ReplyException;
 public final class Failure {
 
   public static final int BAD_REQUEST = 400;
+  public static final int UNAUTHORIZED = 401;
   public static final int FORBIDDEN = 403;
   public static final int NOT_FOUND = 404;
   public static final int CONFLICT = 409;
+  public static final int TOO_MANY = 429;
   public static final int UNAVAILABLE = 503;
 
   private Failure() {
@@ -33,6 +35,10 @@ public final class Failure {
     return new Rejected(FORBIDDEN, message);
   }
 
+  public static Rejected unauthorized(String message) {
+    return new Rejected(UNAUTHORIZED, message);
+  }
+
   public static Rejected notFound(String message) {
     return new Rejected(NOT_FOUND, message);
   }
@@ -54,6 +60,9 @@ public final class Failure {
 
   /** The code carried by a failed request, 500 when the failure did not come from a command. */
   public static int codeOf(Throwable failure) {
+    if (failure instanceof Rejected rejected) {
+      return rejected.code;
+    }
     if (failure instanceof ReplyException reply) {
       return switch (reply.failureType()) {
         case RECIPIENT_FAILURE -> reply.failureCode() >= 400 && reply.failureCode() < 600 ? reply.failureCode() : 500;

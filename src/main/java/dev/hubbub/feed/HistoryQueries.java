@@ -1,9 +1,12 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.auth.Identity;
+import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.MessageQuery;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,17 +17,19 @@ import java.util.List;
 /**
  * Answers the read commands ({@link Addresses#HISTORY}, {@link Addresses#MESSAGES}) from the store.
  * Reads see only committed events, and events are published after commit, so a bridge that subscribes
- * to a feed before it asks for history misses nothing in between.
+ * to a feed before it asks for history misses nothing in between. Both need read access to the room.
  */
 final class HistoryQueries {
 
+  private final EventBus bus;
   private final HistoryStore store;
   private final HubConfig.History limits;
 
   private record Page(List<JsonObject> events, boolean truncated) {
   }
 
-  HistoryQueries(HistoryStore store, HubConfig.History limits) {
+  HistoryQueries(EventBus bus, HistoryStore store, HubConfig.History limits) {
+    this.bus = bus;
     this.store = store;
     this.limits = limits;
   }
@@ -34,9 +39,9 @@ final class HistoryQueries {
       JsonObject body = msg.body();
       String room = Rules.room(body);
       Long since = Rules.optionalSeq(body, "since");
-      Future<Page> page = since == null
+      Future<Page> page = RoomAccess.requireRead(bus, room, Identity.of(body)).compose(v -> since == null
           ? store.latest(room, limits.replayLimit()).map(events -> new Page(events, false))
-          : resume(room, since);
+          : resume(room, since));
       page.onSuccess(p -> msg.reply(new JsonObject()
               .put("room", room)
               .put("messages", new JsonArray(new ArrayList<>(p.events)))
@@ -77,7 +82,8 @@ final class HistoryQueries {
       int limit = Rules.pageLimit(body);
       String search = Rules.optionalSearch(body);
       // One more than asked tells whether another page follows.
-      store.messages(new MessageQuery(room, after, before, limit + 1, search))
+      RoomAccess.requireRead(bus, room, Identity.of(body))
+          .compose(v -> store.messages(new MessageQuery(room, after, before, limit + 1, search)))
           .onSuccess(found -> {
             boolean more = found.size() > limit;
             List<JsonObject> page = !more ? found : after != null ? found.subList(0, limit) : found.subList(1, found.size());

@@ -1,5 +1,7 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.auth.Identity;
+import dev.hubbub.auth.RoomAccess;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -7,9 +9,12 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -18,11 +23,17 @@ import java.util.function.Consumer;
  * and need no locks; every roster change is published on the room's feed in the order it happened.
  *
  * <p>A member is a bridge session (one connection) under a username that is unique within the room.
+ * Joining needs write access to the room ({@link RoomAccess}), and claims an unowned room for a registered
+ * user. Members-only rooms are left out of the public room list.
  */
 public class PresenceVerticle extends VerticleBase {
 
   /** Room name → session id → username, in join order so rosters read the way people arrived. */
   private final Map<String, LinkedHashMap<String, String>> rooms = new TreeMap<>();
+  /** Session id → whether it joined as a guest, so its {@code left} event says so too. */
+  private final Map<String, Boolean> guests = new HashMap<>();
+  /** Occupied rooms that are members-only, kept out of {@link Addresses#ROOMS}. */
+  private final Set<String> membersOnly = new HashSet<>();
 
   @Override
   public Future<?> start() {
@@ -31,14 +42,28 @@ public class PresenceVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.JOIN, msg -> handle(msg, this::join)).completion(),
         bus.<JsonObject>consumer(Addresses.LEAVE, msg -> handle(msg, this::leave)).completion(),
         bus.<JsonObject>consumer(Addresses.ROOMS, msg -> handle(msg, m -> m.reply(rooms()))).completion(),
-        bus.<JsonObject>consumer(Addresses.ROSTER, msg -> handle(msg, this::roster)).completion());
+        bus.<JsonObject>consumer(Addresses.ROSTER, msg -> handle(msg, this::roster)).completion(),
+        bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> accessChanged(msg.body())).completion());
   }
 
   private void join(Message<JsonObject> msg) {
     JsonObject body = msg.body();
     String room = Rules.room(body);
-    String username = Rules.username(body);
+    Identity who = Identity.of(body);
+    String username = who.requireName();
     String session = Rules.string(body, "session");
+    RoomAccess.check(vertx.eventBus(), room, who, true)
+        .compose(RoomAccess.Verdict::requireWrite)
+        .onSuccess(verdict -> handle(msg, m -> admit(m, room, username, who.guest(), session, verdict.membersOnly())))
+        .onFailure(e -> Failure.reply(msg, e));
+  }
+
+  private void admit(Message<JsonObject> msg, String room, String username, boolean guest, String session, boolean isPrivate) {
+    if (isPrivate) {
+      membersOnly.add(room);
+    } else {
+      membersOnly.remove(room);
+    }
     LinkedHashMap<String, String> members = rooms.get(room);
     if (members == null) {
       members = new LinkedHashMap<>();
@@ -49,14 +74,15 @@ public class PresenceVerticle extends VerticleBase {
       throw new Failure.Rejected(Failure.CONFLICT, "username '" + username + "' is already taken in room '" + room + "'");
     }
     String previous = members.put(session, username);
+    Boolean previousGuest = guests.put(session, guest);
     // Reply before publishing: the joiner's bridge receives both in this order, so it writes welcome first.
     msg.reply(new JsonObject().put("room", room).put("username", username)
         .put("users", new JsonArray(members.values().stream().toList())));
     if (!rejoin) {
       if (previous != null) {
-        publish(room, Events.left(room, previous));
+        publish(room, Events.byGuest(Boolean.TRUE.equals(previousGuest), Events.left(room, previous)));
       }
-      publish(room, Events.joined(room, username));
+      publish(room, Events.byGuest(guest, Events.joined(room, username)));
       publish(room, Events.roster(room, members.values()));
     }
   }
@@ -69,24 +95,44 @@ public class PresenceVerticle extends VerticleBase {
     String username = members == null ? null : members.remove(session);
     msg.reply(new JsonObject().put("left", username != null));
     if (username != null) {
-      publish(room, Events.left(room, username));
+      boolean guest = Boolean.TRUE.equals(guests.remove(session));
+      publish(room, Events.byGuest(guest, Events.left(room, username)));
       publish(room, Events.roster(room, members.values()));
       if (members.isEmpty()) {
         rooms.remove(room);
+        membersOnly.remove(room);
       }
     }
   }
 
+  /** Who is in a room, for those who may read it. */
   private void roster(Message<JsonObject> msg) {
     String room = Rules.room(msg.body());
-    LinkedHashMap<String, String> members = rooms.get(room);
-    msg.reply(new JsonObject().put("room", room)
-        .put("users", new JsonArray(members == null ? List.of() : members.values().stream().toList())));
+    RoomAccess.requireRead(vertx.eventBus(), room, Identity.of(msg.body()))
+        .onSuccess(verdict -> {
+          LinkedHashMap<String, String> members = rooms.get(room);
+          msg.reply(new JsonObject().put("room", room)
+              .put("users", new JsonArray(members == null ? List.of() : members.values().stream().toList())));
+        })
+        .onFailure(e -> Failure.reply(msg, e));
+  }
+
+  private void accessChanged(JsonObject policy) {
+    String room = policy.getString("room");
+    if (room != null && rooms.containsKey(room) && policy.getBoolean("private", false)) {
+      membersOnly.add(room);
+    } else if (room != null) {
+      membersOnly.remove(room);
+    }
   }
 
   private JsonObject rooms() {
     JsonArray list = new JsonArray();
-    rooms.forEach((room, members) -> list.add(new JsonObject().put("room", room).put("users", members.size())));
+    rooms.forEach((room, members) -> {
+      if (!membersOnly.contains(room)) {
+        list.add(new JsonObject().put("room", room).put("users", members.size()));
+      }
+    });
     return new JsonObject().put("rooms", list);
   }
 

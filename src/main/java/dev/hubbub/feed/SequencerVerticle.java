@@ -1,5 +1,7 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.auth.Identity;
+import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.HistoryStore;
@@ -55,15 +57,23 @@ public class SequencerVerticle extends VerticleBase {
     final Message<JsonObject> command;
     final JsonObject event;
     final CidKey cid;
+    final Identity who;
+    RoomAccess.Verdict access;
     boolean written;
     JsonObject repeatAck;
     Pending sameAs;
     Failure.Rejected refused;
 
-    Pending(Message<JsonObject> command, JsonObject event, CidKey cid) {
+    Pending(Message<JsonObject> command, JsonObject event, CidKey cid, Identity who) {
       this.command = command;
-      this.event = event;
+      this.event = Events.byGuest(who.guest(), event);
       this.cid = cid;
+      this.who = who;
+    }
+
+    /** Commands of one identity in one room share one access check per batch. */
+    String accessKey() {
+      return room() + '\u0000' + who.guest() + '\u0000' + who.username() + '\u0000' + who.roles();
     }
 
     String room() {
@@ -81,7 +91,7 @@ public class SequencerVerticle extends VerticleBase {
   }
 
   /** What the store said about a batch's cids and target messages before it was sequenced. */
-  private record Lookups(Map<CidKey, JsonObject> chatsByCid, Map<String, JsonObject> targets) {
+  private record Lookups(Map<CidKey, JsonObject> chatsByCid, Map<String, JsonObject> targets, Map<String, RoomAccess.Verdict> access) {
   }
 
   @Override
@@ -89,7 +99,7 @@ public class SequencerVerticle extends VerticleBase {
     config = HubConfig.from(config());
     return HistoryStores.open(vertx, config).compose(opened -> {
       store = opened;
-      HistoryQueries queries = new HistoryQueries(store, config.history());
+      HistoryQueries queries = new HistoryQueries(vertx.eventBus(), store, config.history());
       EventBus bus = vertx.eventBus();
       return Future.all(
           bus.<JsonObject>consumer(Addresses.CHAT, this::chat).completion(),
@@ -109,11 +119,12 @@ public class SequencerVerticle extends VerticleBase {
     try {
       JsonObject body = msg.body();
       String room = Rules.room(body);
-      String username = Rules.username(body);
+      Identity who = Identity.of(body);
+      String username = who.requireName();
       String text = Rules.text(body, config.limits().maxTextChars());
       String cid = Rules.optionalCid(body);
       JsonObject event = Events.chat(room, username, text, System.currentTimeMillis(), 0, UUID.randomUUID().toString());
-      enqueue(new Pending(msg, event, cid == null ? null : new CidKey(room, username, cid)));
+      enqueue(new Pending(msg, event, cid == null ? null : new CidKey(room, username, cid), who));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
     }
@@ -123,10 +134,11 @@ public class SequencerVerticle extends VerticleBase {
     try {
       JsonObject body = msg.body();
       String room = Rules.room(body);
-      String username = Rules.username(body);
+      Identity who = Identity.of(body);
+      String username = who.requireName();
       String id = Rules.messageId(body);
       String text = Rules.text(body, config.limits().maxTextChars());
-      enqueue(new Pending(msg, Events.edited(room, id, username, text, System.currentTimeMillis(), 0), null));
+      enqueue(new Pending(msg, Events.edited(room, id, username, text, System.currentTimeMillis(), 0), null, who));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
     }
@@ -136,9 +148,10 @@ public class SequencerVerticle extends VerticleBase {
     try {
       JsonObject body = msg.body();
       String room = Rules.room(body);
-      String username = Rules.username(body);
+      Identity who = Identity.of(body);
+      String username = who.requireName();
       String id = Rules.messageId(body);
-      enqueue(new Pending(msg, Events.deleted(room, id, username, System.currentTimeMillis(), 0), null));
+      enqueue(new Pending(msg, Events.deleted(room, id, username, System.currentTimeMillis(), 0), null, who));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
     }
@@ -184,9 +197,16 @@ public class SequencerVerticle extends VerticleBase {
     Set<String> rooms = new LinkedHashSet<>();
     Set<CidKey> cids = new LinkedHashSet<>();
     Map<String, JsonObject> targets = new HashMap<>();
+    Map<String, RoomAccess.Verdict> access = new HashMap<>();
     List<Future<?>> reads = new ArrayList<>();
     for (Pending p : batch) {
       rooms.add(p.room());
+      String accessKey = p.accessKey();
+      if (!access.containsKey(accessKey)) {
+        access.put(accessKey, null);
+        // Writing claims an unowned room for a registered user, as joining does.
+        reads.add(RoomAccess.check(vertx.eventBus(), p.room(), p.who, true).onSuccess(v -> access.put(accessKey, v)));
+      }
       if (p.cid != null) {
         cids.add(p.cid);
       }
@@ -205,7 +225,7 @@ public class SequencerVerticle extends VerticleBase {
     }
     Future<Map<CidKey, JsonObject>> repeated = store.chatsByCid(cids);
     reads.add(repeated);
-    return Future.all(reads).map(v -> new Lookups(repeated.result(), targets));
+    return Future.all(reads).map(v -> new Lookups(repeated.result(), targets, access));
   }
 
   /**
@@ -216,6 +236,11 @@ public class SequencerVerticle extends VerticleBase {
     Map<CidKey, Pending> firstByCid = new HashMap<>();
     List<JsonObject> rows = new ArrayList<>();
     for (Pending p : batch) {
+      p.access = found.access().get(p.accessKey());
+      if (!p.access.write()) {
+        p.refused = p.access.refusal();
+        continue;
+      }
       if (p.cid != null) {
         JsonObject stored = found.chatsByCid().get(p.cid);
         if (stored != null) {
@@ -244,13 +269,19 @@ public class SequencerVerticle extends VerticleBase {
     return rows;
   }
 
-  /** Refuses an edit or deletion of a missing, foreign or deleted message; else applies it to {@code target}. */
+  /**
+   * Refuses an edit or deletion of a missing, foreign or deleted message; else applies it to {@code target}.
+   * A message is one's own when name and guest-ness match (a guest's message does not become a later
+   * registered namesake's); an admin may delete anyone's.
+   */
   private static Failure.Rejected checkTarget(Pending p, JsonObject target) {
     boolean edit = Events.EDITED.equals(p.type());
     if (target == null) {
       return Failure.notFound("no message '" + p.event.getString("id") + "' in room '" + p.room() + "'");
     }
-    if (!target.getString("username").equals(p.event.getString("username"))) {
+    boolean own = target.getString("username").equals(p.event.getString("username"))
+        && target.getBoolean("guest", false) == p.who.guest();
+    if (!own && (edit || !p.who.admin())) {
       return Failure.forbidden(edit ? "you can only edit your own messages" : "you can only delete your own messages");
     }
     if (target.getBoolean("deleted", false)) {
@@ -278,7 +309,8 @@ public class SequencerVerticle extends VerticleBase {
       }
     } else if (p.written && stored) {
       vertx.eventBus().publish(Addresses.roomFeed(p.room()), p.event);
-      vertx.eventBus().publish(Addresses.STORED, p.event);
+      // Observers such as the dashboard must not show what a members-only room says.
+      vertx.eventBus().publish(Addresses.STORED, p.access.membersOnly() ? p.event.copy().put("private", true) : p.event);
       p.command.reply(ack(p.event));
     } else {
       notStored(p);

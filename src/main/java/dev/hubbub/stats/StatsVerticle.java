@@ -56,10 +56,24 @@ public class StatsVerticle extends VerticleBase {
     return Future.all(
         bus.<JsonObject>consumer(Addresses.STORED, msg -> stored(msg.body())).completion(),
         bus.<JsonObject>consumer(Addresses.CONNECTIONS, msg -> connections(msg.body())).completion(),
-        bus.<JsonObject>consumer(Addresses.STATS, this::query).completion());
+        bus.<JsonObject>consumer(Addresses.STATS, this::query).completion(),
+        bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {
+          if (msg.body().getBoolean("private", false)) {
+            rooms.remove(msg.body().getString("room"));
+          }
+        }).completion());
   }
 
   private void stored(JsonObject event) {
+    if (event.getBoolean("private", false)) {
+      // A members-only room counts in the totals but is not shown: its name and last words are its members' business.
+      rooms.remove(event.getString("room"));
+      if (Events.CHAT.equals(event.getString("type"))) {
+        messages++;
+        messagesThisTick++;
+      }
+      return;
+    }
     RoomFigures room = rooms.computeIfAbsent(event.getString("room"), r -> new RoomFigures());
     room.lastSeq = Math.max(room.lastSeq, Events.seqOf(event));
     if (Events.CHAT.equals(event.getString("type"))) {

@@ -52,7 +52,8 @@ public final class JdbcHistoryStore implements HistoryStore {
       String id = e.getString("id");
       String body = Events.DELETED.equals(type) ? null : e.getString("text");
       inserts.add(Tuple.tuple().addString(room).addLong(e.getLong("seq")).addString(type).addString(id)
-          .addString(e.getString("username")).addString(body).addLong(e.getLong("ts")).addString(e.getString("cid")));
+          .addString(e.getString("username")).addString(body).addLong(e.getLong("ts")).addString(e.getString("cid"))
+          .addBoolean(e.getBoolean("guest", false)));
       if (Events.EDITED.equals(type)) {
         edits.add(Tuple.of(body, room, id));
       } else if (Events.DELETED.equals(type)) {
@@ -154,12 +155,13 @@ public final class JdbcHistoryStore implements HistoryStore {
     String body = row.getString(at + 5);
     long ts = row.getLong(at + 6);
     String text = body == null ? "" : body;
-    return switch (kind) {
+    boolean guest = row.getBoolean(at + 9);
+    return Events.byGuest(guest, switch (kind) {
       case Events.CHAT -> StoredEvents.withState(Events.chat(room, username, text, ts, seq, id),
           row.getBoolean(at + 7), row.getBoolean(at + 8));
       case Events.EDITED -> Events.edited(room, id, username, text, ts, seq);
       case Events.DELETED -> Events.deleted(room, id, username, ts, seq);
       default -> throw new IllegalStateException("unknown event kind '" + kind + "' at seq " + seq + " of room " + room);
-    };
+    });
   }
 }

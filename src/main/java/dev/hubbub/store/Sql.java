@@ -9,12 +9,12 @@ import java.util.Collections;
 final class Sql {
 
   /** The columns a stored event is read back from, in the order {@link JdbcHistoryStore} decodes them. */
-  private static final String COLUMNS = "room, seq, kind, message_id, username, body, ts, edited, deleted";
+  private static final String COLUMNS = "room, seq, kind, message_id, username, body, ts, edited, deleted, guest";
 
   static final String HEAD = "SELECT COALESCE(MAX(seq), 0) FROM room_events WHERE room = ?";
 
-  static final String INSERT = "INSERT INTO room_events (room, seq, kind, message_id, username, body, ts, cid)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  static final String INSERT = "INSERT INTO room_events (room, seq, kind, message_id, username, body, ts, cid, guest)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** Applies an edit to the chat message it names. */
   static final String APPLY_EDIT = "UPDATE room_events SET body = ?, edited = TRUE"
@@ -47,6 +47,28 @@ final class Sql {
       + " WHERE room = ? AND kind = 'chat' AND seq > ? AND seq < ? AND LOWER(body) LIKE ? ESCAPE '!' ORDER BY seq DESC LIMIT ?";
 
   static final char LIKE_ESCAPE = '!';
+
+  // Accounts and room access (AccountStore). A user is found by the lower-cased name, name_key.
+
+  static final String USER = "SELECT username, password_hash, roles FROM users WHERE name_key = ?";
+
+  static final String INSERT_USER = "INSERT INTO users (name_key, username, password_hash, roles, created_at) VALUES (?, ?, ?, '', ?)";
+
+  static final String DELETE_USER = "DELETE FROM users WHERE name_key = ?";
+
+  static final String DELETE_USER_MEMBERSHIPS = "DELETE FROM room_members WHERE username = ?";
+
+  static final String ROOM = "SELECT creator, members_only FROM rooms WHERE room = ?";
+
+  static final String ROOM_MEMBERS = "SELECT username FROM room_members WHERE room = ? ORDER BY username";
+
+  static final String INSERT_ROOM = "INSERT INTO rooms (room, creator, members_only, created_at) VALUES (?, ?, ?, ?)";
+
+  static final String UPDATE_ROOM = "UPDATE rooms SET members_only = ? WHERE room = ?";
+
+  static final String CLEAR_ROOM_MEMBERS = "DELETE FROM room_members WHERE room = ?";
+
+  static final String INSERT_ROOM_MEMBER = "INSERT INTO room_members (room, username) VALUES (?, ?)";
 
   private Sql() {
   }

@@ -1,5 +1,7 @@
 package dev.hubbub.web;
 
+import dev.hubbub.auth.Authenticator;
+import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.bridge.eventbus.SockJsBridge;
 import dev.hubbub.bridge.sse.SseBridge;
 import dev.hubbub.bridge.ws.WebSocketBridge;
@@ -27,18 +29,26 @@ public class HttpServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HubConfig config = HubConfig.from(config());
-    WebSocketBridge webSockets = new WebSocketBridge(vertx, config);
+    return Authenticator.create(vertx, config.auth()).compose(authenticator -> listen(config, authenticator));
+  }
+
+  private Future<?> listen(HubConfig config, Authenticator authenticator) {
+    HttpAuth auth = new HttpAuth(authenticator, config.auth());
+    Csrf csrf = new Csrf(vertx, config.auth());
+    WebSocketBridge webSockets = new WebSocketBridge(vertx, config, authenticator);
     Views views = new Views(Assets.load());
-    SseBridge events = new SseBridge(vertx, config, views);
+    SseBridge events = new SseBridge(vertx, config, views, auth);
 
     Router router = Router.router(vertx);
     router.get("/ws").handler(webSockets::handle);
     router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config).router());
     router.get("/rooms/:room/events").handler(events::roomEvents);
     router.get("/dashboard/events").handler(events::dashboardEvents);
-    new RestApi(vertx, config.limits().maxFrameBytes()).mount(router);
-    new RoomPages(vertx, config, views).mount(router);
-    new DashboardPage(vertx, views).mount(router);
+    new AccountApi(vertx, auth, csrf).mount(router);
+    new RestApi(vertx, config.limits().maxFrameBytes(), auth, csrf).mount(router);
+    RestApi.mountFallbacks(router);
+    new RoomPages(vertx, config, views, auth, csrf.issue(), csrf.protect()).mount(router);
+    new DashboardPage(vertx, views, auth, csrf.issue()).mount(router);
     // htmx and its SSE extension from their WebJars; the paths carry the version, so they may be cached.
     router.get(Assets.PREFIX + "*").handler(StaticHandler.create(Assets.WEBJARS_ROOT).setMaxAgeSeconds(86_400));
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));

@@ -1,5 +1,6 @@
 package dev.hubbub.web;
 
+import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import io.vertx.core.Vertx;
@@ -22,11 +23,15 @@ final class RestApi {
 
   private final Vertx vertx;
   private final int maxBodyBytes;
+  private final HttpAuth auth;
+  private final Csrf csrf;
   private final long startedAt = System.currentTimeMillis();
 
-  RestApi(Vertx vertx, int maxBodyBytes) {
+  RestApi(Vertx vertx, int maxBodyBytes, HttpAuth auth, Csrf csrf) {
     this.vertx = vertx;
     this.maxBodyBytes = maxBodyBytes;
+    this.auth = auth;
+    this.csrf = csrf;
   }
 
   void mount(Router router) {
@@ -34,24 +39,32 @@ final class RestApi {
     router.get("/api/stats").handler(this::stats);
     String messages = "/api/rooms/:room/messages";
     router.get(messages).handler(this::listMessages);
-    router.post(messages).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::postMessage);
-    router.patch(messages + "/:id").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::editMessage);
-    router.delete(messages + "/:id").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::deleteMessage);
+    router.post(messages).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(csrf.protect()).handler(this::postMessage);
+    router.patch(messages + "/:id").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(csrf.protect()).handler(this::editMessage);
+    router.delete(messages + "/:id").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(csrf.protect()).handler(this::deleteMessage);
     router.get("/health").handler(this::health);
-    router.route("/api/*").handler(ctx -> Json.error(ctx, 404, "no such endpoint"));
-    router.route("/api/*").failureHandler(ctx -> Json.error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
-        ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? "bad request" : "internal error"));
   }
 
+  /** The catch-alls of {@code /api}, mounted after every API route. */
+  static void mountFallbacks(Router router) {
+    router.route("/api/*").handler(ctx -> Json.error(ctx, 404, "no such endpoint"));
+    router.route("/api/*").failureHandler(ctx -> Json.error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500,
+        ctx.statusCode() == 403 ? "CSRF token missing or invalid: send the " + Csrf.HEADER + " header (or form field) from the page"
+            : ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? "bad request" : "internal error"));
+  }
+
+  /** Occupied public rooms; like every read, only for guests when they are admitted. */
   private void rooms(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(Addresses.ROOMS, new JsonObject())
+    auth.identify(ctx.request())
+        .compose(who -> vertx.eventBus().<JsonObject>request(Addresses.ROOMS, new JsonObject()))
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
         .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
 
   /** The dashboard's live figures as JSON (see {@link Addresses#STATS_FEED} for the shape). */
   private void stats(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(Addresses.STATS, new JsonObject())
+    auth.identify(ctx.request())
+        .compose(who -> vertx.eventBus().<JsonObject>request(Addresses.STATS, new JsonObject()))
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
         .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
@@ -76,7 +89,10 @@ final class RestApi {
     if (q != null) {
       query.put("q", q);
     }
-    command(ctx, Addresses.MESSAGES, query, 200);
+    auth.identify(ctx.request())
+        .compose(who -> vertx.eventBus().<JsonObject>request(Addresses.MESSAGES, who.into(query)))
+        .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
+        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
 
   /** {@code POST /api/rooms/{room}/messages {text, cid?}} → 201 {@code {id, seq}} once committed; 200 for a repeated cid. */
@@ -104,33 +120,27 @@ final class RestApi {
 
   /** {@code DELETE /api/rooms/{room}/messages/{id}} → 200 {@code {id, seq}}, the deletion's own seq. */
   private void deleteMessage(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
+    // A logged-in user needs no body; a guest names themselves in one.
+    String text = ctx.body().asString();
+    JsonObject body = text == null || text.isBlank() ? new JsonObject() : jsonBody(ctx);
     if (body == null) {
       return;
     }
     write(ctx, Addresses.DELETE, new JsonObject().put("room", ctx.pathParam("room")).put("id", ctx.pathParam("id")), body);
   }
 
-  /** Sends a write as the request's user; answers {@code {id, seq}}, 201 when a chat created a message. */
+  /**
+   * Sends a write as the request's user (the token's, or a guest's {@code username} from the body);
+   * answers {@code {id, seq}}, 201 when a chat created a message.
+   */
   private void write(RoutingContext ctx, String address, JsonObject command, JsonObject body) {
-    try {
-      command.put("username", Identity.username(ctx, body));
-    } catch (Failure.Rejected e) {
-      Json.error(ctx, e.code, e.getMessage());
-      return;
-    }
-    vertx.eventBus().<JsonObject>request(address, command)
+    auth.author(ctx.request(), body.getValue("username"))
+        .compose(who -> vertx.eventBus().<JsonObject>request(address, who.into(command)))
         .onSuccess(reply -> {
           JsonObject stored = reply.body();
           boolean created = address.equals(Addresses.CHAT) && !stored.getBoolean("duplicate", false);
           Json.ok(ctx, created ? 201 : 200, new JsonObject().put("id", stored.getString("id")).put("seq", stored.getLong("seq")));
         })
-        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
-  }
-
-  private void command(RoutingContext ctx, String address, JsonObject body, int status) {
-    vertx.eventBus().<JsonObject>request(address, body)
-        .onSuccess(reply -> Json.ok(ctx, status, reply.body()))
         .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
 

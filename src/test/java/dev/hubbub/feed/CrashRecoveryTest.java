@@ -141,7 +141,9 @@ class CrashRecoveryTest {
     int port = TestHub.freePort();
     JsonObject config = ConfigLoader.defaults()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 1))
-        .put("db", ConfigLoader.defaults().getJsonObject("db").put("url", TempDb.h2Url(dir)));
+        .put("db", ConfigLoader.defaults().getJsonObject("db").put("url", TempDb.h2Url(dir)))
+        // A free port for the TCP bridge too: the default may be taken by another hub on this machine.
+        .put("tcp", ConfigLoader.defaults().getJsonObject("tcp").put("port", TestHub.freePort()));
 
     HubProcess first = HubProcess.start(dir, config, TIMEOUT_S);
     processes.add(first);

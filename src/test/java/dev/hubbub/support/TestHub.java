@@ -18,6 +18,9 @@ import java.net.ServerSocket;
  */
 public final class TestHub {
 
+  /** The HMAC secret test hubs sign tokens with, so tests can make their own (expired, forged...). */
+  public static final String JWT_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
   public final int port;
   public final JsonObject config;
   public final String deploymentId;
@@ -41,6 +44,9 @@ public final class TestHub {
   public static Future<TestHub> start(Vertx vertx, JsonObject overrides, int port) {
     JsonObject config = ConfigLoader.defaults()
         .mergeIn(new JsonObject().put("db", new JsonObject().put("url", TempDb.freshH2Url())), true)
+        // Fast password hashing (tests are not attackers) and a known signing secret.
+        .mergeIn(new JsonObject().put("auth", new JsonObject().put("passwordIterations", 1000)
+            .put("jwt", new JsonObject().put("secret", JWT_SECRET))), true)
         .mergeIn(overrides, true)
         .mergeIn(new JsonObject()
             .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))

@@ -1,6 +1,7 @@
 package dev.hubbub.support;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -50,9 +51,26 @@ public final class WsTestClient {
   }
 
   public static Future<WsTestClient> connect(Vertx vertx, int port, WebSocketClientOptions options) {
+    return connect(vertx, port, options, null);
+  }
+
+  /** With handshake {@code headers}, e.g. {@code Authorization}, {@code Cookie}, {@code Origin}. */
+  public static Future<WsTestClient> connect(Vertx vertx, int port, MultiMap headers) {
+    return connect(vertx, port, new WebSocketClientOptions(), headers);
+  }
+
+  public static Future<WsTestClient> connect(Vertx vertx, int port, WebSocketClientOptions options, MultiMap headers) {
     WebSocketClient client = vertx.createWebSocketClient(options.setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20));
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
-        .map(ws -> new WsTestClient(vertx, client, ws));
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws");
+    if (headers != null) {
+      headers.forEach(connect::addHeader);
+    }
+    return client.connect(connect).map(ws -> new WsTestClient(vertx, client, ws));
+  }
+
+  /** Connects with {@code Authorization: Bearer token}. */
+  public static Future<WsTestClient> withToken(Vertx vertx, int port, String token) {
+    return connect(vertx, port, MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token));
   }
 
   /** Connects and joins; completes after the {@code welcome} frame. */

@@ -1,5 +1,9 @@
 package dev.hubbub.bridge.sse;
 
+import dev.hubbub.auth.HttpAuth;
+import dev.hubbub.auth.Identity;
+import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.bridge.FeedEvent;
 import dev.hubbub.bridge.RoomFanout;
 import dev.hubbub.config.HubConfig;
@@ -29,6 +33,8 @@ public final class SseBridge {
   final Vertx vertx;
   final RoomFanout<SseSession> fanout;
   private final HubConfig config;
+  private final HttpAuth auth;
+  private final Set<SseSession> sessions = new LinkedHashSet<>();
   private final ConnectionReporter reporter;
   private final Set<SseStream> streams = new LinkedHashSet<>();
   /** Dashboard streams and the encoding each one wants. */
@@ -40,9 +46,10 @@ public final class SseBridge {
   private final FeedEvent.Encoding<String> statsJson;
   private final FeedEvent.Encoding<String> statsHtml;
 
-  public SseBridge(Vertx vertx, HubConfig config, HtmlFragments html) {
+  public SseBridge(Vertx vertx, HubConfig config, HtmlFragments html, HttpAuth auth) {
     this.vertx = vertx;
     this.config = config;
+    this.auth = auth;
     this.fanout = new RoomFanout<>(vertx.eventBus());
     this.reporter = new ConnectionReporter(vertx, ConnectionReporter.SSE);
     // The JSON record's data is the same text the WebSocket bridge sends, so the two share one encode().
@@ -52,9 +59,22 @@ public final class SseBridge {
     this.statsHtml = e -> SseRecords.event(0, e.type(), html.stats(e.json()).strip());
     // One timer for every stream of this instance, rather than one per connection.
     vertx.setPeriodic(config.sse().keepAliveMs(), id -> keepAlive());
+    // Readers who may no longer read a room lose its stream.
+    vertx.eventBus().<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {
+      RoomPolicy policy = RoomPolicy.fromJson(msg.body());
+      for (SseSession session : new ArrayList<>(sessions)) {
+        if (session.room().equals(policy.room()) && !policy.canRead(session.reader())) {
+          session.end("room '" + policy.room() + "' is now members-only");
+        }
+      }
+    });
   }
 
-  /** {@code GET /rooms/:room/events[?format=json][&lastEventId=n]}, resuming after {@code Last-Event-ID}. */
+  /**
+   * {@code GET /rooms/:room/events[?format=json][&lastEventId=n]}, resuming after {@code Last-Event-ID}.
+   * The reader is identified first (401 without a usable token when guests are not admitted, or with a bad
+   * one) and must be allowed to read the room (403); the stream ends when the reader's token expires.
+   */
   public void roomEvents(RoutingContext ctx) {
     String room;
     FeedEvent.Encoding<String> encoding;
@@ -71,14 +91,35 @@ public final class SseBridge {
       error(ctx, 406, "this endpoint sends text/event-stream");
       return;
     }
-    SseStream stream = open(ctx);
-    SseSession session = new SseSession(this, stream, room, encoding);
-    stream.onClose(() -> {
-      fanout.remove(room, session);
-      session.stop();
-      closed(stream);
-    });
-    session.start(since);
+    auth.identify(ctx.request())
+        .compose(reader -> RoomAccess.requireRead(vertx.eventBus(), room, reader).map(reader))
+        .onSuccess(reader -> {
+          if (ctx.response().closed()) {
+            return;
+          }
+          SseStream stream = open(ctx);
+          SseSession session = new SseSession(this, stream, room, encoding, reader);
+          sessions.add(session);
+          long expiry = endAtExpiry(stream, reader);
+          stream.onClose(() -> {
+            vertx.cancelTimer(expiry);
+            sessions.remove(session);
+            fanout.remove(room, session);
+            session.stop();
+            closed(stream);
+          });
+          session.start(since);
+        })
+        .onFailure(e -> error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+  }
+
+  /** Ends the stream when the reader's token expires; a reconnect with the expired token is refused. */
+  private long endAtExpiry(SseStream stream, Identity reader) {
+    if (reader.expiresAt() <= 0) {
+      return -1;
+    }
+    return vertx.setTimer(Math.max(1, reader.expiresAt() - System.currentTimeMillis()),
+        id -> stream.close("token expired: log in again"));
   }
 
   /** {@code GET /dashboard/events[?format=json]}: a {@code stats} event now, then one per stats interval. */
@@ -94,7 +135,19 @@ public final class SseBridge {
       error(ctx, 406, "this endpoint sends text/event-stream");
       return;
     }
+    // The figures quote public rooms, so they are for whoever may read those: guests only when admitted.
+    auth.identify(ctx.request())
+        .onSuccess(reader -> {
+          if (!ctx.response().closed()) {
+            watchDashboard(ctx, encoding, reader);
+          }
+        })
+        .onFailure(e -> error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+  }
+
+  private void watchDashboard(RoutingContext ctx, FeedEvent.Encoding<String> encoding, Identity reader) {
     SseStream stream = open(ctx);
+    long expiry = endAtExpiry(stream, reader);
     dashboards.put(stream, encoding);
     if (statsConsumer == null) {
       statsConsumer = vertx.eventBus().consumer(Addresses.STATS_FEED, msg -> {
@@ -105,6 +158,7 @@ public final class SseBridge {
       });
     }
     stream.onClose(() -> {
+      vertx.cancelTimer(expiry);
       dashboards.remove(stream);
       if (dashboards.isEmpty() && statsConsumer != null) {
         statsConsumer.unregister();

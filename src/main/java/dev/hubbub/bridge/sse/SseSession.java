@@ -1,5 +1,6 @@
 package dev.hubbub.bridge.sse;
 
+import dev.hubbub.auth.Identity;
 import dev.hubbub.bridge.FeedEvent;
 import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.Addresses;
@@ -27,17 +28,29 @@ final class SseSession extends FeedSession {
   private final SseStream stream;
   private final String room;
   private final FeedEvent.Encoding<String> encoding;
+  private final Identity reader;
   private JsonObject roster;
 
-  SseSession(SseBridge bridge, SseStream stream, String room, FeedEvent.Encoding<String> encoding) {
+  SseSession(SseBridge bridge, SseStream stream, String room, FeedEvent.Encoding<String> encoding, Identity reader) {
     this.bridge = bridge;
     this.stream = stream;
     this.room = room;
     this.encoding = encoding;
+    this.reader = reader;
   }
 
   String room() {
     return room;
+  }
+
+  Identity reader() {
+    return reader;
+  }
+
+  /** Ends the stream with {@code reason}, e.g. when the reader may no longer read the room. */
+  void end(String reason) {
+    stop();
+    stream.close(reason);
   }
 
   /** Subscribes first, then asks for the roster and history, so nothing published meanwhile is lost. */
@@ -47,11 +60,11 @@ final class SseSession extends FeedSession {
         .compose(v -> {
           // Hold presence events too: they must follow the roster snapshot, not precede it.
           replaying();
-          JsonObject query = new JsonObject().put("room", room);
+          JsonObject query = reader.into(new JsonObject().put("room", room));
           if (since != null) {
             query.put("since", since);
           }
-          return Future.all(request(Addresses.ROSTER, new JsonObject().put("room", room)), request(Addresses.HISTORY, query));
+          return Future.all(request(Addresses.ROSTER, reader.into(new JsonObject().put("room", room))), request(Addresses.HISTORY, query));
         })
         .onComplete(result -> {
           if (stream.isClosed()) {

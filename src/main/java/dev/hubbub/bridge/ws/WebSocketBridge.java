@@ -1,14 +1,21 @@
 package dev.hubbub.bridge.ws;
 
+import dev.hubbub.auth.Authenticator;
+import dev.hubbub.auth.Credentials;
+import dev.hubbub.auth.Origins;
+import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.bridge.RoomFanout;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Addresses;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -23,25 +30,46 @@ public final class WebSocketBridge {
   final Vertx vertx;
   final HubConfig config;
   final RoomFanout<WsSession> fanout;
+  final Authenticator authenticator;
   private final Set<WsSession> sessions = new HashSet<>();
   private final ConnectionReporter reporter;
 
-  public WebSocketBridge(Vertx vertx, HubConfig config) {
+  public WebSocketBridge(Vertx vertx, HubConfig config, Authenticator authenticator) {
     this.vertx = vertx;
     this.config = config;
+    this.authenticator = authenticator;
+    // One consumer per instance: members who may no longer read a room are taken out of it.
+    vertx.eventBus().<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {
+      RoomPolicy policy = RoomPolicy.fromJson(msg.body());
+      new ArrayList<>(sessions).forEach(session -> session.accessChanged(policy));
+    });
     this.fanout = new RoomFanout<>(vertx.eventBus());
     this.reporter = new ConnectionReporter(vertx, ConnectionReporter.WEBSOCKET);
   }
 
+  /**
+   * The upgrade. A token may come with it ({@code Authorization: Bearer}, or the login cookie, which is
+   * only honoured from an allowed {@code Origin}: browsers send cookies whoever opened the socket), or
+   * later in an {@code auth} frame.
+   */
   public void handle(RoutingContext ctx) {
+    Credentials credentials = Credentials.from(ctx.request().headers());
+    if (credentials != null && credentials.fromCookie() && !Origins.allowed(ctx.request().headers(), config.auth().allowedOrigins())) {
+      ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(new JsonObject().put("error", "origin not allowed to use the login cookie").encode());
+      return;
+    }
     ctx.request().toWebSocket()
-        .onSuccess(this::accept)
+        .onSuccess(ws -> accept(ws, credentials))
         .onFailure(e -> log.debug("WebSocket upgrade failed: {}", e.getMessage()));
   }
 
-  private void accept(ServerWebSocket ws) {
+  private void accept(ServerWebSocket ws, Credentials credentials) {
     ws.setWriteQueueMaxSize(config.limits().outboundQueueBytes());
     WsSession session = new WsSession(this, ws);
+    if (credentials != null) {
+      session.authenticate(credentials);
+    }
     sessions.add(session);
     reporter.report(sessions.size());
     ws.closeHandler(v -> {

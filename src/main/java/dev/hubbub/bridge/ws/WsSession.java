@@ -1,5 +1,8 @@
 package dev.hubbub.bridge.ws;
 
+import dev.hubbub.auth.Credentials;
+import dev.hubbub.auth.Identity;
+import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.bridge.FeedEvent;
 import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.Addresses;
@@ -32,7 +35,9 @@ final class WsSession extends FeedSession {
   static final short CLOSE_SLOW = 1013;
   /** Close code for a frame or message over the configured limit (RFC 6455 "message too big"). */
   static final short CLOSE_TOO_BIG = 1009;
-  /** Frames a client may send while its join is still being answered; they are handled in order after it. */
+  /** Close code for a missing, invalid or expired token (4000-4999 are the application's; 401 as in HTTP). */
+  static final short CLOSE_UNAUTHENTICATED = 4401;
+  /** Frames a client may send while its join or auth is still being answered; they are handled in order after it. */
   static final int MAX_FRAMES_WHILE_JOINING = 64;
 
   private final WebSocketBridge bridge;
@@ -41,9 +46,15 @@ final class WsSession extends FeedSession {
   private final String id = UUID.randomUUID().toString();
   private final ArrayDeque<String> heldFrames = new ArrayDeque<>();
   private boolean joining;
+  private boolean authenticating;
   private boolean closed;
   private String room;
   private String username;
+  /** Who this connection is: a verified user, a guest, or null before the first join or auth. */
+  private Identity identity;
+  /** The identity the current room was joined with (for a guest, with the name it took). */
+  private Identity member;
+  private long expiryTimer = -1;
 
   WsSession(WebSocketBridge bridge, ServerWebSocket ws) {
     this.bridge = bridge;
@@ -52,6 +63,79 @@ final class WsSession extends FeedSession {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> error("binary frames are not supported: send JSON text frames", null));
     ws.exceptionHandler(this::onException);
+  }
+
+  /**
+   * Verifies a token (from the upgrade's headers, or an {@code auth} frame) before any further frame is
+   * handled. A bad token closes the connection with 4401: it is never downgraded to a guest.
+   */
+  void authenticate(Credentials credentials) {
+    authenticating = true;
+    bridge.authenticator.verify(credentials).onComplete(result -> {
+      authenticating = false;
+      if (closed) {
+        return;
+      }
+      if (result.failed()) {
+        refuse(Failure.messageOf(result.cause()));
+        return;
+      }
+      Identity verified = result.result();
+      if (identity != null && !identity.guest() && !identity.username().equals(verified.username())) {
+        error("this connection is logged in as '" + identity.username() + "': reconnect to switch users", null);
+      } else if (room != null && member.guest()) {
+        error("leave the room before logging in", null);
+      } else {
+        identity = verified;
+        if (member != null) {
+          member = verified;
+        }
+        scheduleExpiry(verified.expiresAt());
+        send(new JsonObject().put("type", "authenticated").put("username", verified.username())
+            .put("roles", new JsonArray(verified.roles())).put("expiresAt", verified.expiresAt()));
+      }
+      drainHeldFrames();
+    });
+  }
+
+  /** At the token's expiry the connection closes with 4401, unless an {@code auth} frame brought a fresh token. */
+  private void scheduleExpiry(long expiresAt) {
+    if (expiryTimer >= 0) {
+      bridge.vertx.cancelTimer(expiryTimer);
+    }
+    long delay = Math.max(1, expiresAt - System.currentTimeMillis());
+    expiryTimer = bridge.vertx.setTimer(delay, id -> {
+      expiryTimer = -1;
+      refuse("token expired: send a fresh auth frame or log in again");
+    });
+  }
+
+  /** Tells the client why, then closes with 4401. */
+  private void refuse(String reason) {
+    if (closed) {
+      return;
+    }
+    error(reason, null);
+    closed = true;
+    leaveRoom();
+    cancelExpiry();
+    ws.close(CLOSE_UNAUTHENTICATED, reason.length() > 120 ? reason.substring(0, 120) : reason);
+  }
+
+  private void cancelExpiry() {
+    if (expiryTimer >= 0) {
+      bridge.vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+  }
+
+  /** A room's access changed: a member who may no longer read it is taken out, and told why. */
+  void accessChanged(RoomPolicy policy) {
+    if (room != null && room.equals(policy.room()) && !policy.canRead(member)) {
+      String left = room;
+      leaveRoom();
+      error("room '" + left + "' is now members-only", null);
+    }
   }
 
   /** Vert.x reports an oversized frame or message as an exception; answer it with the standard close code. */
@@ -69,7 +153,10 @@ final class WsSession extends FeedSession {
   }
 
   private void onText(String text) {
-    if (joining) {
+    if (closed) {
+      return;
+    }
+    if (joining || authenticating) {
       if (heldFrames.size() >= MAX_FRAMES_WHILE_JOINING) {
         error("too many frames before the join was answered; frame dropped", null);
       } else {
@@ -89,6 +176,14 @@ final class WsSession extends FeedSession {
       if (!(type instanceof String)) {
         throw Failure.badRequest("missing field 'type'");
       }
+      if (type.equals("auth")) {
+        authenticate(Credentials.frame(Rules.string(frame, "token")));
+        return;
+      }
+      if (identity == null && !bridge.config.auth().guests()) {
+        refuse("authentication required: send {\"type\":\"auth\",\"token\":...} first, or log in");
+        return;
+      }
       switch ((String) type) {
         case "join" -> join(frame);
         case "chat" -> chat(frame);
@@ -104,18 +199,21 @@ final class WsSession extends FeedSession {
 
   private void join(JsonObject frame) {
     String newRoom = Rules.room(frame);
-    String newName = Rules.username(frame);
+    Identity joiner = joiner(frame);
+    String newName = joiner.username();
     Long since = Rules.optionalSeq(frame, "since");
     leaveRoom();
     joining = true;
     subscribing(since == null ? 0 : since);
+    // The core refuses the join (and so the replay) to whoever may not use the room.
     bridge.fanout.add(newRoom, this)
-        .compose(v -> request(Addresses.JOIN, new JsonObject().put("room", newRoom).put("username", newName).put("session", id)))
+        .compose(v -> request(Addresses.JOIN, joiner.into(new JsonObject().put("room", newRoom).put("session", id))))
         .onComplete(result -> {
           joining = false;
           if (result.succeeded() && !closed) {
             room = newRoom;
             username = newName;
+            member = joiner;
             JsonObject reply = result.result().body();
             send(new JsonObject().put("type", "welcome").put("room", newRoom).put("username", newName)
                 .put("users", reply.getJsonArray("users")));
@@ -135,8 +233,24 @@ final class WsSession extends FeedSession {
         });
   }
 
+  /**
+   * Who joins: a logged-in user under their own name (the frame may omit it, or must repeat it), else a
+   * guest under the name the frame gives.
+   */
+  private Identity joiner(JsonObject frame) {
+    if (identity != null && !identity.guest()) {
+      Object claimed = frame.getValue("username");
+      if (claimed != null && !identity.username().equals(claimed)) {
+        throw Failure.forbidden("you are logged in as '" + identity.username() + "': a join cannot claim another name");
+      }
+      return identity;
+    }
+    identity = Identity.guest(Rules.username(frame));
+    return identity;
+  }
+
   private void replayHistory(String joinedRoom, Long since) {
-    JsonObject query = new JsonObject().put("room", joinedRoom);
+    JsonObject query = member.into(new JsonObject().put("room", joinedRoom));
     if (since != null) {
       query.put("since", since);
     }
@@ -184,7 +298,7 @@ final class WsSession extends FeedSession {
    * {@code ack {cid, id, seq}} once the event is committed; a failure is an {@code error} frame carrying the cid.
    */
   private void command(String address, JsonObject command, String cid) {
-    command.put("room", room).put("username", username);
+    member.into(command.put("room", room));
     if (cid != null) {
       command.put("cid", cid);
     }
@@ -211,6 +325,7 @@ final class WsSession extends FeedSession {
   /** The connection is gone: leave the room so others see it. */
   void closed() {
     closed = true;
+    cancelExpiry();
     leaveRoom();
   }
 
@@ -224,10 +339,11 @@ final class WsSession extends FeedSession {
         .onFailure(e -> log.warn("leave of session {} failed: {}", id, e.getMessage()));
     room = null;
     username = null;
+    member = null;
   }
 
   private void drainHeldFrames() {
-    while (!joining && !heldFrames.isEmpty()) {
+    while (!joining && !authenticating && !closed && !heldFrames.isEmpty()) {
       onText(heldFrames.pollFirst());
     }
   }

@@ -1,10 +1,14 @@
 package dev.hubbub.web.pages;
 
+import dev.hubbub.auth.HttpAuth;
+import dev.hubbub.auth.Identity;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.web.Csrf;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.Cookie;
@@ -35,21 +39,31 @@ public final class RoomPages {
   private final Vertx vertx;
   private final HubConfig config;
   private final Views views;
+  private final HttpAuth auth;
+  private final Handler<RoutingContext> issueCsrf;
+  private final Handler<RoutingContext> checkCsrf;
 
-  public RoomPages(Vertx vertx, HubConfig config, Views views) {
+  /** {@code issueCsrf} gives pages a CSRF token; {@code checkCsrf} checks it on posts that need one. */
+  public RoomPages(Vertx vertx, HubConfig config, Views views, HttpAuth auth, Handler<RoutingContext> issueCsrf,
+                   Handler<RoutingContext> checkCsrf) {
     this.vertx = vertx;
     this.config = config;
     this.views = views;
+    this.auth = auth;
+    this.issueCsrf = issueCsrf;
+    this.checkCsrf = checkCsrf;
   }
 
   public void mount(Router router) {
     router.get("/rooms").handler(this::open);
-    router.get("/rooms/:room").handler(this::page);
+    router.get("/rooms/:room").handler(issueCsrf).handler(this::page);
     router.post("/rooms/:room/messages")
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes()))
+        .handler(checkCsrf)
         .handler(this::post)
-        .failureHandler(ctx -> Pages.json(ctx, ctx.statusCode() == 413 ? 413 : 400,
-            ctx.statusCode() == 413 ? "message too large" : "bad request"));
+        .failureHandler(ctx -> Pages.json(ctx, ctx.statusCode() == 413 || ctx.statusCode() == 403 ? ctx.statusCode() : 400,
+            ctx.statusCode() == 413 ? "message too large"
+                : ctx.statusCode() == 403 ? "CSRF token missing or invalid: reload the page" : "bad request"));
   }
 
   /** {@code GET /rooms?room=name}: the dashboard's "open room" form, without JavaScript. */
@@ -64,6 +78,7 @@ public final class RoomPages {
     ctx.response().setStatusCode(303).putHeader("Location", "/rooms/" + room).end();
   }
 
+  /** The page, for whoever may read the room: 401 without a usable token when guests are not admitted, 403 for a members-only room. */
   private void page(RoutingContext ctx) {
     String room;
     try {
@@ -72,12 +87,20 @@ public final class RoomPages {
       Pages.html(ctx, e.code, views.error(e.code, e.getMessage()));
       return;
     }
-    renderRoom(ctx, 200, new PostForm(room, rememberedName(ctx), "", null, false, config.limits().maxTextChars()));
+    auth.identify(ctx.request())
+        .onSuccess(reader -> renderRoom(ctx, 200, reader, form(ctx, room, reader, "", null, false)))
+        .onFailure(e -> Pages.html(ctx, Failure.codeOf(e), views.error(Failure.codeOf(e), Failure.messageOf(e))));
   }
 
-  private void renderRoom(RoutingContext ctx, int status, PostForm form) {
+  private PostForm form(RoutingContext ctx, String room, Identity who, String text, String error, boolean focus) {
+    String name = who.guest() ? (who.username() != null ? who.username() : rememberedName(ctx)) : who.username();
+    return new PostForm(room, name, !who.guest(), text, error, focus, config.limits().maxTextChars(), ctx.get(Csrf.HEADER));
+  }
+
+  private void renderRoom(RoutingContext ctx, int status, Identity reader, PostForm form) {
     String room = form.room();
-    Future.all(request(Addresses.HISTORY, new JsonObject().put("room", room)), request(Addresses.ROSTER, new JsonObject().put("room", room)))
+    Future.all(request(Addresses.HISTORY, reader.into(new JsonObject().put("room", room))),
+            request(Addresses.ROSTER, reader.into(new JsonObject().put("room", room))))
         .onSuccess(replies -> {
           Message<JsonObject> history = replies.resultAt(0);
           Message<JsonObject> roster = replies.resultAt(1);
@@ -115,7 +138,8 @@ public final class RoomPages {
       Pages.json(ctx, e.code, e.getMessage());
       return;
     }
-    chat(room, body.getValue("username"), body.getValue("text"))
+    auth.author(ctx.request(), body.getValue("username"))
+        .compose(who -> chat(room, who, body.getValue("text")))
         .onSuccess(reply -> Pages.json(ctx, 201, reply))
         .onFailure(e -> Pages.json(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
@@ -131,31 +155,42 @@ public final class RoomPages {
     }
     String username = ctx.request().getFormAttribute("username");
     String text = ctx.request().getFormAttribute("text");
-    int maxText = config.limits().maxTextChars();
-    chat(room, username, text)
+    Future<Identity> author = auth.author(ctx.request(), username);
+    author.compose(who -> chat(room, who, text))
         .onSuccess(reply -> {
-          remember(ctx, username);
+          Identity who = author.result();
+          if (who.guest()) {
+            remember(ctx, who.username());
+          }
           if (htmx) {
             // The message itself arrives over the event stream like everyone else's; the form just empties.
-            Pages.html(ctx, 200, views.postForm(new PostForm(room, username, "", null, true, maxText)));
+            Pages.html(ctx, 200, views.postForm(form(ctx, room, who, "", null, true)));
           } else {
             ctx.response().setStatusCode(303).putHeader("Location", "/rooms/" + room).end();
           }
         })
         .onFailure(e -> {
           int status = Failure.codeOf(e);
-          PostForm refused = new PostForm(room, orEmpty(username), orEmpty(text), Failure.messageOf(e), true, maxText);
+          if (status == Failure.UNAUTHORIZED) {
+            // No usable token: nothing to show the room with.
+            Pages.html(ctx, status, htmx ? views.notice(Failure.messageOf(e)) : views.error(status, Failure.messageOf(e)));
+            return;
+          }
+          // A refused guest name leaves an anonymous reader, who gets the form back with what was typed.
+          Identity who = author.succeeded() ? author.result() : Identity.guest(null);
+          PostForm refused = new PostForm(room, who.guest() ? orEmpty(username) : who.username(), !who.guest(), orEmpty(text),
+              Failure.messageOf(e), true, config.limits().maxTextChars(), ctx.get(Csrf.HEADER));
           if (htmx) {
             Pages.html(ctx, status, views.postForm(refused));
           } else {
-            renderRoom(ctx, status, refused);
+            renderRoom(ctx, status, who, refused);
           }
         });
   }
 
-  /** Sends the chat command; the core validates the name and text and answers with {@code {id, seq, ts}}. */
-  private Future<JsonObject> chat(String room, Object username, Object text) {
-    JsonObject command = new JsonObject().put("room", room).put("username", username).put("text", text);
+  /** Sends the chat command as {@code who}; the core checks the name, the room and the text and answers {@code {id, seq, ts}}. */
+  private Future<JsonObject> chat(String room, Identity who, Object text) {
+    JsonObject command = who.into(new JsonObject().put("room", room).put("text", text));
     return request(Addresses.CHAT, command).map(Message::body);
   }
 

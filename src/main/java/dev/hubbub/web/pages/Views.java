@@ -7,6 +7,7 @@ import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.vertx.core.json.JsonObject;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +38,17 @@ public final class Views implements HtmlFragments {
     return render("pages/room.jte", Map.of("view", view));
   }
 
-  public String dashboard(StatsView stats) {
-    return render("pages/dashboard.jte", Map.of("stats", stats, "assets", assets));
+  /** {@code stats} is null when the reader may not see the figures (guests are not admitted and nobody is logged in). */
+  public String dashboard(StatsView stats, AccountView account) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("stats", stats);
+    params.put("account", account);
+    params.put("assets", assets);
+    return render("pages/dashboard.jte", params);
+  }
+
+  public String notice(String text) {
+    return render("fragments/notice.jte", Map.of("text", text));
   }
 
   public String error(int status, String message) {

@@ -1,6 +1,7 @@
 package dev.hubbub.bridge.sse;
 
 import dev.hubbub.stats.ConnectionReporter;
+import dev.hubbub.support.Forms;
 import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.StatsProbe;
 import dev.hubbub.support.TestHub;
@@ -53,11 +54,7 @@ class SseBridgeTest {
   }
 
   private Future<HttpResponse<Buffer>> postForm(String room, MultiMap form, boolean htmx) {
-    var request = web.post(hub.port, "127.0.0.1", "/rooms/" + room + "/messages");
-    if (htmx) {
-      request.putHeader("HX-Request", "true");
-    }
-    return request.sendForm(form);
+    return Forms.post(web, hub.port, "/rooms/" + room, "/rooms/" + room + "/messages", form, null, htmx);
   }
 
   private static String seq(JsonObject frame) {

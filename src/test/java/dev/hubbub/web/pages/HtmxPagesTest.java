@@ -1,6 +1,7 @@
 package dev.hubbub.web.pages;
 
 import dev.hubbub.stats.ConnectionReporter;
+import dev.hubbub.support.Forms;
 import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.StatsProbe;
 import dev.hubbub.support.TestHub;
@@ -147,12 +148,12 @@ class HtmxPagesTest {
         .compose(roomPage -> {
           assertEscaped(roomPage, true, true);
           // The name also comes back in the form, from the cookie a post sets.
-          return web.post(hub.port, "127.0.0.1", "/rooms/xss/messages")
-              .sendForm(MultiMap.caseInsensitiveMultiMap().add("username", EVIL_NAME + "2").add("text", EVIL_TEXT));
+          return Forms.post(web, hub.port, "/rooms/xss", "/rooms/xss/messages",
+              MultiMap.caseInsensitiveMultiMap().add("username", EVIL_NAME + "2").add("text", EVIL_TEXT), null, false);
         })
         .compose(posted -> {
           assertEquals(303, posted.statusCode());
-          return web.get(hub.port, "127.0.0.1", "/rooms/xss").putHeader("Cookie", posted.cookies().get(0).split(";")[0]).send();
+          return web.get(hub.port, "127.0.0.1", "/rooms/xss").putHeader("Cookie", Forms.setCookie(posted, "hubbub_username").split(";")[0]).send();
         })
         .compose(withCookie -> {
           String html = withCookie.bodyAsString();
@@ -179,12 +180,12 @@ class HtmxPagesTest {
 
   @Test
   void aPlainFormPostRedirectsBackAndTheNameIsRemembered(Vertx vertx, VertxTestContext ctx) {
-    web.post(hub.port, "127.0.0.1", "/rooms/nojs/messages")
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("username", "grace").add("text", "no JavaScript needed"))
+    Forms.post(web, hub.port, "/rooms/nojs", "/rooms/nojs/messages",
+            MultiMap.caseInsensitiveMultiMap().add("username", "grace").add("text", "no JavaScript needed"), null, false)
         .compose(response -> {
           assertEquals(303, response.statusCode());
           assertEquals("/rooms/nojs", response.getHeader("Location"));
-          String cookie = response.cookies().get(0);
+          String cookie = Forms.setCookie(response, "hubbub_username");
           assertTrue(cookie.contains("HTTPOnly") && cookie.contains("SameSite=Lax"), cookie);
           return web.get(hub.port, "127.0.0.1", response.getHeader("Location")).putHeader("Cookie", cookie.split(";")[0]).send();
         })

@@ -1,0 +1,288 @@
+package dev.hubbub.auth;
+
+import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Addresses;
+import dev.hubbub.feed.Failure;
+import dev.hubbub.feed.Rules;
+import dev.hubbub.store.AccountStore;
+import dev.hubbub.store.Databases;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Owns accounts and room access: registration, login (with its rate limits), the user lookups that tokens
+ * are checked against, and the {@link RoomPolicy} of each room. Deployed as a single instance, so its
+ * caches are confined to one event loop and stay coherent with the database, which only it writes.
+ * Passwords are hashed on a worker, one at a time, and are never logged or sent anywhere.
+ */
+public class AccountsVerticle extends VerticleBase {
+
+  static final int MIN_PASSWORD = 8;
+  static final int MAX_PASSWORD = 128;
+  static final int MAX_MEMBERS = 1000;
+  private static final int CACHE_SIZE = 10_000;
+
+  private HubConfig.Auth config;
+  private AccountStore store;
+  private Passwords passwords;
+  private LoginThrottle throttle;
+  /** name key → the user as lookups answer it ({username, roles}), or null for "no such user". */
+  private final Map<String, JsonObject> users = lru();
+  private final Map<String, RoomPolicy> policies = lru();
+  /** Policy loads in flight, so concurrent requests for one room share one read. */
+  private final Map<String, Future<RoomPolicy>> loading = new HashMap<>();
+
+  @Override
+  public Future<?> start() {
+    HubConfig hub = HubConfig.from(config());
+    config = hub.auth();
+    throttle = new LoginThrottle(config.maxFailedLogins(), config.maxFailedLoginsPerAddress(), config.failedLoginWindowSeconds() * 1000L);
+    return vertx.executeBlocking(() -> new Passwords(config.passwordIterations()))
+        .compose(p -> {
+          passwords = p;
+          return Databases.open(vertx, hub.db());
+        })
+        .compose(pool -> {
+          store = new AccountStore(pool);
+          EventBus bus = vertx.eventBus();
+          return Future.all(List.of(
+              bus.<JsonObject>consumer(Addresses.REGISTER, msg -> answer(msg, this::register)).completion(),
+              bus.<JsonObject>consumer(Addresses.LOGIN, msg -> answer(msg, this::login)).completion(),
+              bus.<JsonObject>consumer(Addresses.USER, msg -> answer(msg, this::user)).completion(),
+              bus.<JsonObject>consumer(Addresses.DELETE_USER, msg -> answer(msg, this::deleteUser)).completion(),
+              bus.<JsonObject>consumer(Addresses.ACCESS, msg -> answer(msg, this::access)).completion(),
+              bus.<JsonObject>consumer(Addresses.ROOM_ACCESS, msg -> answer(msg, this::roomAccess)).completion(),
+              bus.<JsonObject>consumer(Addresses.SET_ROOM_ACCESS, msg -> answer(msg, this::setRoomAccess)).completion()));
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return store == null ? Future.succeededFuture() : store.close();
+  }
+
+  // ---- accounts ----
+
+  private Future<JsonObject> register(JsonObject body) {
+    String username = Rules.username(body);
+    String password = password(body);
+    return vertx.executeBlocking(() -> passwords.hash(password), true)
+        .compose(hash -> store.insertUser(username, hash))
+        .compose(created -> {
+          if (!created) {
+            return Future.failedFuture(Failure.conflict("username '" + username + "' is taken"));
+          }
+          users.remove(AccountStore.key(username));
+          return user(new JsonObject().put("username", username));
+        });
+  }
+
+  private Future<JsonObject> login(JsonObject body) {
+    String username = Rules.string(body, "username");
+    String password = Rules.string(body, "password");
+    String address = body.getValue("address") instanceof String a ? a : null;
+    String key = AccountStore.key(username);
+    long now = System.currentTimeMillis();
+    long wait = throttle.retryAfterMs(key, address, now);
+    if (wait > 0) {
+      return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY,
+          "too many failed logins: try again in " + Math.max(1, wait / 1000) + " s"));
+    }
+    if (username.length() > 4 * Rules.MAX_USERNAME || password.length() > MAX_PASSWORD) {
+      throttle.failed(key, address, now);
+      return Future.failedFuture(Failure.unauthorized("wrong username or password"));
+    }
+    return store.user(username)
+        .compose(stored -> vertx.executeBlocking(() -> passwords.verify(stored == null ? null : stored.passwordHash(), password), true)
+            .compose(ok -> {
+              if (!ok) {
+                throttle.failed(key, address, System.currentTimeMillis());
+                return Future.failedFuture(Failure.unauthorized("wrong username or password"));
+              }
+              throttle.succeeded(key);
+              return Future.succeededFuture(view(stored));
+            }));
+  }
+
+  /** The user as tokens are checked against: their stored name and current roles; 404 when there is none. */
+  private Future<JsonObject> user(JsonObject body) {
+    return lookUp(Rules.string(body, "username"))
+        .compose(user -> user == null ? Future.failedFuture(Failure.notFound("no such user")) : Future.succeededFuture(user.copy()));
+  }
+
+  private Future<JsonObject> lookUp(String username) {
+    String key = AccountStore.key(username);
+    if (users.containsKey(key)) {
+      return Future.succeededFuture(users.get(key));
+    }
+    return store.user(username).map(stored -> {
+      JsonObject view = stored == null ? null : view(stored);
+      users.put(key, view);
+      return view;
+    });
+  }
+
+  private Future<JsonObject> deleteUser(JsonObject body) {
+    String username = Rules.string(body, "username");
+    return store.deleteUser(username).compose(deleted -> {
+      users.remove(AccountStore.key(username));
+      policies.clear(); // memberships went with the user
+      return deleted ? Future.succeededFuture(new JsonObject().put("deleted", true)) : Future.failedFuture(Failure.notFound("no such user"));
+    });
+  }
+
+  /** {@code {username, roles}}: roles stored with the user plus {@code admin} for the names in {@code auth.admins}. */
+  private JsonObject view(AccountStore.User stored) {
+    Set<String> roles = new LinkedHashSet<>(stored.roles());
+    if (config.admins().stream().anyMatch(a -> AccountStore.key(a).equals(AccountStore.key(stored.username())))) {
+      roles.add(HubConfig.Auth.ADMIN);
+    }
+    return new JsonObject().put("username", stored.username()).put("roles", new JsonArray(new ArrayList<>(roles)));
+  }
+
+  private static String password(JsonObject body) {
+    String password = Rules.string(body, "password");
+    if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+      throw Failure.badRequest("password must be " + MIN_PASSWORD + "-" + MAX_PASSWORD + " characters");
+    }
+    return password;
+  }
+
+  // ---- room access ----
+
+  private Future<JsonObject> access(JsonObject body) {
+    String room = Rules.room(body);
+    Identity who = Identity.of(body);
+    boolean claim = Boolean.TRUE.equals(body.getValue("claim")) && !who.guest() && who.username() != null;
+    Future<RoomPolicy> policy = policy(room).compose(p -> claim && p.creator() == null ? claim(room, who.username()) : Future.succeededFuture(p));
+    Future<Boolean> nameTaken = who.guest() && who.username() != null
+        ? lookUp(who.username()).map(user -> user != null) : Future.succeededFuture(false);
+    return Future.all(policy, nameTaken).map(v -> verdict(policy.result(), who, nameTaken.result()));
+  }
+
+  private JsonObject verdict(RoomPolicy policy, Identity who, boolean guestNameTaken) {
+    JsonObject verdict = new JsonObject().put("room", policy.room()).put("private", policy.membersOnly());
+    if (who.guest() && !config.guests()) {
+      return refuse(verdict, false, Failure.UNAUTHORIZED, "log in first: this hub does not admit guests");
+    }
+    if (!policy.canRead(who)) {
+      return refuse(verdict, false, Failure.FORBIDDEN, "room '" + policy.room() + "' is members-only");
+    }
+    if (guestNameTaken) {
+      return refuse(verdict, true, Failure.FORBIDDEN, "username '" + who.username() + "' belongs to a registered user: log in to use it");
+    }
+    return verdict.put("read", true).put("write", policy.canWrite(who));
+  }
+
+  private static JsonObject refuse(JsonObject verdict, boolean read, int code, String reason) {
+    return verdict.put("read", read).put("write", false).put("code", code).put("reason", reason);
+  }
+
+  private Future<JsonObject> roomAccess(JsonObject body) {
+    String room = Rules.room(body);
+    Identity who = Identity.of(body);
+    return policy(room).compose(p -> p.canRead(who) && (config.guests() || !who.guest())
+        ? Future.succeededFuture(p.toJson())
+        : Future.failedFuture(Failure.forbidden("room '" + room + "' is members-only")));
+  }
+
+  private Future<JsonObject> setRoomAccess(JsonObject body) {
+    String room = Rules.room(body);
+    Identity who = Identity.of(body);
+    if (who.guest() || who.username() == null) {
+      throw Failure.unauthorized("log in to manage a room");
+    }
+    if (!(body.getValue("private") instanceof Boolean membersOnly)) {
+      throw Failure.badRequest("field 'private' must be true or false");
+    }
+    List<String> members = members(body);
+    return policy(room).compose(p -> {
+      if (p.creator() != null && !p.canManage(who)) {
+        return Future.failedFuture(Failure.forbidden("only the room's creator or an admin may change who is let in"));
+      }
+      return store.setAccess(room, who.username(), membersOnly, members);
+    }).map(stored -> {
+      RoomPolicy changed = new RoomPolicy(room, stored.creator(), stored.membersOnly(), Set.copyOf(stored.members()));
+      policies.put(room, changed);
+      vertx.eventBus().publish(Addresses.ACCESS_CHANGED, changed.toJson());
+      return changed.toJson();
+    });
+  }
+
+  private static List<String> members(JsonObject body) {
+    Object value = body.getValue("members");
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || array.size() > MAX_MEMBERS) {
+      throw Failure.badRequest("members must be a list of at most " + MAX_MEMBERS + " usernames");
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (Object name : array) {
+      names.add(Rules.username(new JsonObject().put("username", name)));
+    }
+    return List.copyOf(names);
+  }
+
+  private Future<RoomPolicy> policy(String room) {
+    RoomPolicy cached = policies.get(room);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return loading.computeIfAbsent(room, r -> store.room(r)
+        .map(stored -> stored == null ? RoomPolicy.open(r) : new RoomPolicy(r, stored.creator(), stored.membersOnly(), Set.copyOf(stored.members())))
+        .onComplete(loaded -> {
+          loading.remove(r);
+          if (loaded.succeeded()) {
+            policies.putIfAbsent(r, loaded.result());
+          }
+        }));
+  }
+
+  /** Records {@code creator} as the owner of an unowned room; if someone was faster, theirs stands. */
+  private Future<RoomPolicy> claim(String room, String creator) {
+    return store.claimRoom(room, creator).compose(claimed -> {
+      if (claimed) {
+        RoomPolicy owned = new RoomPolicy(room, creator, false, Set.of());
+        policies.put(room, owned);
+        return Future.succeededFuture(owned);
+      }
+      policies.remove(room);
+      return policy(room);
+    });
+  }
+
+  /** Replies with the command's result; a refusal becomes a failed reply with its code. */
+  private static void answer(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> command) {
+    Future<JsonObject> result;
+    try {
+      result = command.apply(msg.body() == null ? new JsonObject() : msg.body());
+    } catch (RuntimeException e) {
+      Failure.reply(msg, e);
+      return;
+    }
+    result.onSuccess(msg::reply).onFailure(e -> Failure.reply(msg, e));
+  }
+
+  private static <V> Map<String, V> lru() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > CACHE_SIZE;
+      }
+    };
+  }
+}

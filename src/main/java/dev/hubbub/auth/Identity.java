@@ -1,0 +1,85 @@
+package dev.hubbub.auth;
+
+import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Failure;
+import dev.hubbub.feed.Rules;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who a core command acts for. A bridge sets it on every command from what it verified (a token) or, for
+ * a guest, from the name the client asked for; the core trusts these fields and nothing else a client sends.
+ *
+ * @param username  the name events carry; null for a guest who only reads and has given no name
+ * @param guest     true when nobody proved the name (no token)
+ * @param roles     e.g. {@code admin}; always empty for guests
+ * @param expiresAt when the token behind it expires, ms since the epoch; 0 for guests
+ */
+public record Identity(String username, boolean guest, List<String> roles, long expiresAt) {
+
+  public static final String USERNAME = "username";
+  public static final String GUEST = "guest";
+  public static final String ROLES = "roles";
+
+  public Identity {
+    roles = List.copyOf(roles);
+  }
+
+  /** A guest under {@code name}, or an anonymous reader when {@code name} is null. */
+  public static Identity guest(String name) {
+    return new Identity(name, true, List.of(), 0);
+  }
+
+  public static Identity user(String name, List<String> roles, long expiresAt) {
+    return new Identity(name, false, roles, expiresAt);
+  }
+
+  public boolean admin() {
+    return !guest && roles.contains(HubConfig.Auth.ADMIN);
+  }
+
+  /** This guest under another name; a registered user keeps theirs. */
+  public Identity named(String name) {
+    return guest ? guest(name) : this;
+  }
+
+  /** Puts this identity on a core command: {@code username} (when known), {@code guest} and {@code roles}. */
+  public JsonObject into(JsonObject command) {
+    if (username != null) {
+      command.put(USERNAME, username);
+    } else {
+      command.remove(USERNAME);
+    }
+    return command.put(GUEST, guest).put(ROLES, new JsonArray(new ArrayList<>(roles)));
+  }
+
+  /**
+   * The identity a bridge put on {@code command}. A command that does not say {@code guest: false} is a
+   * guest's, so a bridge that sets nothing grants the least. The name is validated only when present;
+   * {@link #requireName} insists on one.
+   */
+  public static Identity of(JsonObject command) {
+    boolean guest = !Boolean.FALSE.equals(command.getValue(GUEST));
+    String name = command.getValue(USERNAME) == null ? null : Rules.username(command);
+    List<String> roles = new ArrayList<>();
+    if (!guest && command.getValue(ROLES) instanceof JsonArray array) {
+      array.forEach(r -> {
+        if (r instanceof String role) {
+          roles.add(role);
+        }
+      });
+    }
+    return new Identity(name, guest, roles, 0);
+  }
+
+  /** The name for a command that writes or joins; a missing one is a 400. */
+  public String requireName() {
+    if (username == null) {
+      throw Failure.badRequest("missing field 'username'");
+    }
+    return username;
+  }
+}
