@@ -41,7 +41,7 @@ public class HttpServerVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.get("/ws").handler(webSockets::handle);
-    router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config).router());
+    router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config, authenticator).router());
     router.get("/rooms/:room/events").handler(events::roomEvents);
     router.get("/dashboard/events").handler(events::dashboardEvents);
     new AccountApi(vertx, auth, csrf).mount(router);

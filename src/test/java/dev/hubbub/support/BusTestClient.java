@@ -1,6 +1,7 @@
 package dev.hubbub.support;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -61,8 +62,15 @@ public final class BusTestClient {
   }
 
   public static Future<BusTestClient> sockJs(Vertx vertx, int port) {
+    return sockJs(vertx, port, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  /** Over SockJS with handshake {@code headers}, e.g. a login {@code Cookie} and an {@code Origin}. */
+  public static Future<BusTestClient> sockJs(Vertx vertx, int port, MultiMap headers) {
     WebSocketClient client = vertx.createWebSocketClient();
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket"))
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket");
+    headers.forEach(options::addHeader);
+    return client.connect(options)
         .map(ws -> {
           BusTestClient bus = new BusTestClient(vertx, client, b -> ws.writeTextMessage(b.toString()), false);
           // Like vertx-web's own bridge, raw WebSocket deliveries arrive as binary frames holding JSON.
@@ -102,13 +110,22 @@ public final class BusTestClient {
   }
 
   public BusTestClient register(String address) {
-    return send(new JsonObject().put("type", "register").put("address", address));
+    return register(address, new JsonObject());
+  }
+
+  public BusTestClient register(String address, JsonObject headers) {
+    return send(new JsonObject().put("type", "register").put("address", address).put("headers", headers));
   }
 
   /** Sends {@code body} to {@code address} with a fresh reply address and returns that reply address. */
   public String request(String address, JsonObject body) {
+    return request(address, body, new JsonObject());
+  }
+
+  public String request(String address, JsonObject body, JsonObject headers) {
     String replyAddress = "reply-" + (++replies);
-    send(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", replyAddress));
+    send(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", replyAddress)
+        .put("headers", headers));
     return replyAddress;
   }
 
@@ -137,6 +154,11 @@ public final class BusTestClient {
       JsonObject body = frame.getValue("body") instanceof JsonObject b ? b : null;
       return body != null && eventType.equals(body.getString("type")) ? Future.succeededFuture(frame) : nextEvent(eventType);
     });
+  }
+
+  /** Skips deliveries until an error frame arrives. */
+  public Future<JsonObject> skipErr() {
+    return next().compose(frame -> "err".equals(frame.getString("type")) ? Future.succeededFuture(frame) : skipErr());
   }
 
   public Future<Void> closed() {

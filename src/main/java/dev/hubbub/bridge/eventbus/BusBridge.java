@@ -1,9 +1,16 @@
 package dev.hubbub.bridge.eventbus;
 
+import dev.hubbub.auth.Authenticator;
+import dev.hubbub.auth.Credentials;
+import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.bridge.RoomFanout;
+import dev.hubbub.feed.Addresses;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -18,19 +25,33 @@ final class BusBridge {
   final HubConfig config;
   final Dialect dialect;
   final RoomFanout<BusSubscription> fanout;
+  final Authenticator authenticator;
   private final Set<BusBridgeConnection> connections = new HashSet<>();
   private final ConnectionReporter reporter;
 
-  BusBridge(Vertx vertx, HubConfig config, Dialect dialect) {
+  BusBridge(Vertx vertx, HubConfig config, Dialect dialect, Authenticator authenticator) {
     this.vertx = vertx;
     this.config = config;
     this.dialect = dialect;
+    this.authenticator = authenticator;
     this.fanout = new RoomFanout<>(vertx.eventBus());
     this.reporter = new ConnectionReporter(vertx, dialect == Dialect.TCP ? ConnectionReporter.TCP : ConnectionReporter.SOCKJS);
+    // A room made members-only takes its feed away from subscribers who are not members.
+    vertx.eventBus().<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {
+      RoomPolicy policy = RoomPolicy.fromJson(msg.body());
+      for (BusBridgeConnection connection : new ArrayList<>(connections)) {
+        for (BusSubscription subscription : connection.subscriptionsOf(policy.room())) {
+          if (!policy.canRead(subscription.reader)) {
+            connection.revoke(subscription, 403, "room '" + policy.room() + "' is now members-only");
+          }
+        }
+      }
+    });
   }
 
-  BusBridgeConnection open(BusBridgeConnection.Transport transport) {
-    BusBridgeConnection connection = new BusBridgeConnection(this, transport);
+  /** {@code handshake}: credentials the transport brought when the connection opened, or null. */
+  BusBridgeConnection open(BusBridgeConnection.Transport transport, Credentials handshake) {
+    BusBridgeConnection connection = new BusBridgeConnection(this, transport, handshake);
     connections.add(connection);
     reporter.report(connections.size());
     return connection;

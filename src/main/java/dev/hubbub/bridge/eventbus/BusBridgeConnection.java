@@ -1,8 +1,12 @@
 package dev.hubbub.bridge.eventbus;
 
+import dev.hubbub.auth.Credentials;
+import dev.hubbub.auth.Identity;
+import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +23,12 @@ import java.util.Set;
  * One client of an event-bus bridge, whatever carries its frames. It speaks the Vert.x bridge protocol
  * but exposes only Hubbub's surface: it may register room feeds (each becomes a {@link BusSubscription}
  * on the shared fan-out) and send commands from {@link #COMMANDS}; nothing else on the bus is reachable.
- * The identity in a command is set here, never taken from the client's claim of who it is.
+ *
+ * <p>Who a frame acts for: the bearer token in the frame's {@code headers.authorization}, else the token
+ * the connection was opened with (a SockJS handshake's Authorization header or login cookie), else a
+ * guest named by the body's {@code username} when guests are admitted. The identity in a command is set
+ * here; a name in the body is ignored for a token holder. Frames are handled one after the other, in
+ * the order they came, although verifying a token is asynchronous.
  */
 final class BusBridgeConnection {
 
@@ -42,20 +51,29 @@ final class BusBridgeConnection {
 
   private final BusBridge bridge;
   private final Transport transport;
+  /** Credentials from the connection's handshake, used by frames that bring none; may be null. */
+  private final Credentials handshake;
   private final Map<String, BusSubscription> subscriptions = new HashMap<>();
+  /** Frames received and not yet handled, chained so they are handled in order. */
+  private Future<Void> tail = Future.succeededFuture();
+  private int queued;
   private int inFlight;
   private boolean closed;
+  /** The last token verified, so a client sending the same token on every frame costs one check. */
+  private String verifiedToken;
+  private Identity verified;
 
-  BusBridgeConnection(BusBridge bridge, Transport transport) {
+  BusBridgeConnection(BusBridge bridge, Transport transport, Credentials handshake) {
     this.bridge = bridge;
     this.transport = transport;
+    this.handshake = handshake;
   }
 
   Dialect dialect() {
     return bridge.dialect;
   }
 
-  /** Handles one complete frame as received. */
+  /** Accepts one complete frame as received; it is handled after the frames before it. */
   void onFrame(Buffer raw) {
     if (closed) {
       return;
@@ -64,17 +82,29 @@ final class BusBridgeConnection {
       disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
       return;
     }
+    if (queued >= MAX_IN_FLIGHT) {
+      error(null, 429, "too many frames waiting: slow down");
+      return;
+    }
+    queued++;
+    tail = tail.transform(v -> handle(raw)).andThen(v -> queued--);
+  }
+
+  private Future<Void> handle(Buffer raw) {
+    if (closed) {
+      return Future.succeededFuture();
+    }
     JsonObject frame;
     try {
       frame = new JsonObject(raw.toString());
     } catch (DecodeException | ClassCastException e) {
       error(null, 400, "invalid_json");
-      return;
+      return Future.succeededFuture();
     }
     Object type = frame.getValue("type");
     if (!(type instanceof String)) {
       error(null, 400, "missing_type");
-      return;
+      return Future.succeededFuture();
     }
     switch ((String) type) {
       case "ping" -> {
@@ -82,65 +112,147 @@ final class BusBridgeConnection {
           write(bridge.dialect.wire(new JsonObject().put("type", "pong")));
         }
       }
-      case "register" -> register(frame);
+      case "register" -> {
+        return as(frame, null).compose(who -> register(frame, who), e -> refused(frame, e));
+      }
       case "unregister" -> unregister(frame);
-      case "send" -> send(frame);
+      case "send" -> {
+        Object body = frame.getValue("body");
+        Object guestName = body instanceof JsonObject b ? b.getValue("username") : null;
+        return as(frame, guestName).compose(who -> send(frame, who), e -> refused(frame, e));
+      }
       case "publish" -> error(stringOrNull(frame, "address"), 403, "access_denied: publish is not allowed, send commands with a reply address");
       default -> error(null, 400, "unknown_type");
     }
+    return Future.succeededFuture();
   }
 
-  private void register(JsonObject frame) {
+  /**
+   * Who {@code frame} acts for (see the class comment). A bad or expired token is refused, never taken
+   * for a guest; with no token at all, a guest when guests are admitted, else a 401.
+   */
+  private Future<Identity> as(JsonObject frame, Object guestName) {
+    JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
+    Object authorization = headers.getValue("authorization", headers.getValue("Authorization"));
+    Credentials credentials = authorization instanceof String a ? Credentials.bearer(a) : null;
+    if (credentials == null) {
+      credentials = handshake;
+    }
+    if (credentials == null) {
+      if (!bridge.config.auth().guests()) {
+        return Future.failedFuture(Failure.unauthorized("log in: send a bearer token in headers.authorization"));
+      }
+      return Future.succeededFuture(Identity.guest(guestName instanceof String name ? name : null));
+    }
+    if (credentials.token().equals(verifiedToken) && verified.expiresAt() > System.currentTimeMillis()) {
+      return Future.succeededFuture(verified);
+    }
+    String token = credentials.token();
+    return bridge.authenticator.verify(credentials).onSuccess(who -> {
+      verifiedToken = token;
+      verified = who;
+    });
+  }
+
+  /** Answers a frame whose identity was refused: to its reply address or registered address, when it has one. */
+  private Future<Void> refused(JsonObject frame, Throwable failure) {
+    String address = stringOrNull(frame, "replyAddress");
+    if (address == null) {
+      address = stringOrNull(frame, "address");
+    }
+    error(address, failure instanceof Failure.Rejected r ? r.code : Failure.codeOf(failure),
+        failure instanceof Failure.Rejected ? failure.getMessage() : Failure.messageOf(failure));
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> register(JsonObject frame, Identity who) {
     String address = stringOrNull(frame, "address");
     if (address == null) {
       error(null, 400, "missing_address");
-      return;
+      return Future.succeededFuture();
     }
     String room = Addresses.roomOf(address);
     if (room == null) {
       error(address, 403, "access_denied: only room feeds (" + Addresses.ROOM_FEED_PREFIX + "<room>) can be registered");
-      return;
+      return Future.succeededFuture();
     }
     if (subscriptions.containsKey(address)) {
       error(address, 409, "address_already_registered");
-      return;
+      return Future.succeededFuture();
     }
     if (subscriptions.size() >= bridge.config.bridges().maxRegistrations()) {
       error(address, 429, "max_handlers_reached: at most " + bridge.config.bridges().maxRegistrations() + " registrations per connection");
-      return;
+      return Future.succeededFuture();
     }
     Long since;
     try {
       since = sinceHeader(frame.getJsonObject("headers"));
     } catch (Failure.Rejected | ClassCastException e) {
       error(address, 400, "header 'since' must be a whole number, 0 or more");
-      return;
+      return Future.succeededFuture();
     }
-    BusSubscription subscription = new BusSubscription(this, address, room);
+    // Registered only once access is granted; the place is held meanwhile, so the cap and duplicates hold.
+    BusSubscription subscription = new BusSubscription(this, address, room, who);
     subscriptions.put(address, subscription);
     subscription.subscribing(since == null ? 0 : since);
-    bridge.fanout.add(room, subscription).onComplete(registered -> {
+    return RoomAccess.requireRead(bridge.vertx.eventBus(), room, who).compose(granted -> {
       if (subscriptions.get(address) != subscription) {
-        return; // unregistered or closed meanwhile
+        return Future.succeededFuture(); // unregistered or closed meanwhile
       }
-      subscription.replaying();
-      if (since == null) {
-        subscription.replay(List.of(), false); // a plain registration is live only
-        return;
-      }
-      bridge.vertx.eventBus().<JsonObject>request(Addresses.HISTORY, new JsonObject().put("room", room).put("since", since))
-          .onComplete(history -> {
-            if (history.succeeded()) {
-              JsonObject reply = history.result().body();
-              List<JsonObject> events = new ArrayList<>();
-              reply.getJsonArray("messages").forEach(e -> events.add((JsonObject) e));
-              subscription.replay(events, reply.getBoolean("truncated"));
-            } else {
-              error(address, Failure.codeOf(history.cause()), "history unavailable: " + Failure.messageOf(history.cause()));
-              subscription.replay(List.of(), false);
-            }
-          });
+      expireWith(subscription);
+      bridge.fanout.add(room, subscription).onComplete(registered -> replay(subscription, since));
+      return Future.<Void>succeededFuture();
+    }, denied -> {
+      subscriptions.remove(address, subscription);
+      return refused(frame, denied);
     });
+  }
+
+  /** Writes what the subscription missed (only when it asked, with {@code since}), then lets it go live. */
+  private void replay(BusSubscription subscription, Long since) {
+    String address = subscription.address;
+    if (subscriptions.get(address) != subscription) {
+      return; // unregistered or closed meanwhile
+    }
+    subscription.replaying();
+    if (since == null) {
+      subscription.replay(List.of(), false); // a plain registration is live only
+      return;
+    }
+    JsonObject query = subscription.reader.into(new JsonObject().put("room", subscription.room).put("since", since));
+    bridge.vertx.eventBus().<JsonObject>request(Addresses.HISTORY, query).onComplete(history -> {
+      if (history.succeeded()) {
+        JsonObject reply = history.result().body();
+        List<JsonObject> events = new ArrayList<>();
+        reply.getJsonArray("messages").forEach(e -> events.add((JsonObject) e));
+        subscription.replay(events, reply.getBoolean("truncated"));
+      } else {
+        error(address, Failure.codeOf(history.cause()), "history unavailable: " + Failure.messageOf(history.cause()));
+        subscription.replay(List.of(), false);
+      }
+    });
+  }
+
+  /** A subscription made with a token ends when the token does; the client re-registers with a fresh one. */
+  private void expireWith(BusSubscription subscription) {
+    long expiresAt = subscription.reader.expiresAt();
+    if (expiresAt > 0) {
+      subscription.expiryTimer = bridge.vertx.setTimer(Math.max(1, expiresAt - System.currentTimeMillis()),
+          t -> revoke(subscription, 401, "token expired: register again with a fresh token"));
+    }
+  }
+
+  /** Ends a subscription whose reader may no longer read its room, telling the client why. */
+  void revoke(BusSubscription subscription, int code, String reason) {
+    if (subscriptions.remove(subscription.address, subscription)) {
+      drop(subscription);
+      error(subscription.address, code, reason);
+    }
+  }
+
+  /** The subscriptions of {@code room}, for access changes. */
+  List<BusSubscription> subscriptionsOf(String room) {
+    return subscriptions.values().stream().filter(s -> s.room.equals(room)).toList();
   }
 
   private void unregister(JsonObject frame) {
@@ -153,35 +265,35 @@ final class BusBridgeConnection {
     drop(subscription);
   }
 
-  private void send(JsonObject frame) {
+  private Future<Void> send(JsonObject frame, Identity who) {
     String address = stringOrNull(frame, "address");
     String replyAddress = stringOrNull(frame, "replyAddress");
     if (address == null) {
       error(null, 400, "missing_address");
-      return;
+      return Future.succeededFuture();
     }
     if (!COMMANDS.contains(address)) {
       error(replyAddress, 403, "access_denied: only " + String.join(", ", COMMANDS.stream().sorted().toList()) + " accept messages");
-      return;
+      return Future.succeededFuture();
     }
     if (replyAddress != null && replyAddress.length() > MAX_REPLY_ADDRESS) {
       error(null, 400, "replyAddress is longer than " + MAX_REPLY_ADDRESS + " characters");
-      return;
+      return Future.succeededFuture();
     }
     if (!(frame.getValue("body") instanceof JsonObject body)) {
       error(replyAddress, 400, "body must be a JSON object");
-      return;
+      return Future.succeededFuture();
     }
     if (inFlight >= MAX_IN_FLIGHT) {
       error(replyAddress, 429, "too many requests in flight: wait for replies");
-      return;
+      return Future.succeededFuture();
     }
     JsonObject command;
     try {
-      command = command(body);
+      command = who.into(command(body));
     } catch (Failure.Rejected e) {
       error(replyAddress, e.code, e.getMessage());
-      return;
+      return Future.succeededFuture();
     }
     inFlight++;
     bridge.vertx.eventBus().<JsonObject>request(address, command).onComplete(result -> {
@@ -194,16 +306,15 @@ final class BusBridgeConnection {
         error(replyAddress, Failure.codeOf(result.cause()), Failure.messageOf(result.cause()));
       }
     });
+    return Future.succeededFuture();
   }
 
   /**
    * The core command for a client's body: only the fields a command takes are copied, so a client cannot
-   * smuggle anything else in. The author is the client's guest name until authentication replaces it.
+   * smuggle anything else in (the identity is added by the caller).
    */
   private static JsonObject command(JsonObject body) {
-    JsonObject command = new JsonObject()
-        .put("room", body.getValue("room"))
-        .put("username", body.getValue("username"));
+    JsonObject command = new JsonObject().put("room", body.getValue("room"));
     for (String field : List.of("text", "id")) {
       if (body.containsKey(field)) {
         command.put(field, body.getValue(field));
@@ -280,6 +391,7 @@ final class BusBridgeConnection {
   }
 
   private void drop(BusSubscription subscription) {
+    bridge.vertx.cancelTimer(subscription.expiryTimer);
     subscription.stop();
     bridge.fanout.remove(subscription.room, subscription);
   }

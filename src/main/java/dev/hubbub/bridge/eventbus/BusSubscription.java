@@ -1,5 +1,6 @@
 package dev.hubbub.bridge.eventbus;
 
+import dev.hubbub.auth.Identity;
 import dev.hubbub.bridge.FeedEvent;
 import dev.hubbub.bridge.FeedSession;
 import io.vertx.core.json.JsonObject;
@@ -11,12 +12,17 @@ final class BusSubscription extends FeedSession {
 
   final String address;
   final String room;
+  /** Who registered it: access is checked for them, and rechecked when the room's access changes. */
+  final Identity reader;
+  /** Ends the subscription when the reader's token expires; 0 when it never does. */
+  long expiryTimer;
   private final BusBridgeConnection connection;
 
-  BusSubscription(BusBridgeConnection connection, String address, String room) {
+  BusSubscription(BusBridgeConnection connection, String address, String room, Identity reader) {
     this.connection = connection;
     this.address = address;
     this.room = room;
+    this.reader = reader;
   }
 
   @Override

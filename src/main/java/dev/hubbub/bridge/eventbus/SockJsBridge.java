@@ -1,6 +1,10 @@
 package dev.hubbub.bridge.eventbus;
 
+import dev.hubbub.auth.Authenticator;
+import dev.hubbub.auth.Credentials;
+import dev.hubbub.auth.Origins;
 import dev.hubbub.config.HubConfig;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -20,8 +24,8 @@ public final class SockJsBridge {
 
   private final BusBridge bridge;
 
-  public SockJsBridge(Vertx vertx, HubConfig config) {
-    this.bridge = new BusBridge(vertx, config, Dialect.SOCKJS);
+  public SockJsBridge(Vertx vertx, HubConfig config, Authenticator authenticator) {
+    this.bridge = new BusBridge(vertx, config, Dialect.SOCKJS, authenticator);
   }
 
   /** A router to mount under the bridge path, e.g. {@code /eventbus/*}. */
@@ -32,6 +36,12 @@ public final class SockJsBridge {
 
   private void accept(SockJSSocket socket) {
     socket.setWriteQueueMaxSize(bridge.config.limits().outboundQueueBytes());
+    // SockJS strips cookies from socket.headers(), so read the request that opened the session. A browser
+    // sends the login cookie on its own, so it only counts from an allowed origin.
+    MultiMap headers = socket.routingContext() != null ? socket.routingContext().request().headers() : socket.headers();
+    Credentials handshake = Credentials.from(headers);
+    boolean foreignCookie = handshake != null && handshake.fromCookie()
+        && !Origins.allowed(headers, bridge.config.auth().allowedOrigins());
     BusBridgeConnection connection = bridge.open(new BusBridgeConnection.Transport() {
       @Override
       public void write(Buffer frame) {
@@ -47,7 +57,11 @@ public final class SockJsBridge {
       public void close() {
         socket.close(CLOSE_CODE, "closed by server");
       }
-    });
+    }, foreignCookie ? null : handshake);
+    if (foreignCookie) {
+      connection.disconnect(403, "origin not allowed to use the login cookie");
+      return;
+    }
     socket.handler(connection::onFrame);
     socket.closeHandler(v -> connection.closed());
     socket.exceptionHandler(e -> {

@@ -1,5 +1,6 @@
 package dev.hubbub.bridge.eventbus;
 
+import dev.hubbub.auth.Authenticator;
 import dev.hubbub.config.HubConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,7 +25,13 @@ public class TcpBridgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HubConfig config = HubConfig.from(config());
-    bridge = new BusBridge(vertx, config, Dialect.TCP);
+    return Authenticator.create(vertx, config.auth()).compose(authenticator -> {
+      bridge = new BusBridge(vertx, config, Dialect.TCP, authenticator);
+      return listen(config);
+    });
+  }
+
+  private Future<?> listen(HubConfig config) {
     NetServerOptions options = new NetServerOptions().setHost(config.tcp().host()).setPort(config.tcp().port());
     return vertx.createNetServer(options)
         .connectHandler(this::accept)
@@ -49,7 +56,7 @@ public class TcpBridgeVerticle extends VerticleBase {
       public void close() {
         socket.close();
       }
-    });
+    }, null); // TCP clients send their token in each frame's headers
     socket.handler(framing(connection, bridge.config.limits().maxFrameBytes()));
     socket.closeHandler(v -> connection.closed());
     socket.exceptionHandler(e -> log.debug("TCP bridge socket error: {}", e.getMessage()));
