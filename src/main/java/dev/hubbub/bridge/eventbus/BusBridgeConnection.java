@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,26 @@ final class BusBridgeConnection {
     boolean writeQueueFull();
 
     void close();
+
+    /** A transport over {@code stream}, ended by {@code close}. */
+    static Transport of(WriteStream<Buffer> stream, Runnable close) {
+      return new Transport() {
+        @Override
+        public void write(Buffer frame) {
+          stream.write(frame);
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+          return stream.writeQueueFull();
+        }
+
+        @Override
+        public void close() {
+          close.run();
+        }
+      };
+    }
   }
 
   private final BusBridge bridge;

@@ -6,7 +6,6 @@ import dev.hubbub.auth.Origins;
 import dev.hubbub.config.HubConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
@@ -42,22 +41,9 @@ public final class SockJsBridge {
     Credentials handshake = Credentials.from(headers);
     boolean foreignCookie = handshake != null && handshake.fromCookie()
         && !Origins.allowed(headers, bridge.config.auth().allowedOrigins());
-    BusBridgeConnection connection = bridge.open(new BusBridgeConnection.Transport() {
-      @Override
-      public void write(Buffer frame) {
-        socket.write(frame);
-      }
-
-      @Override
-      public boolean writeQueueFull() {
-        return socket.writeQueueFull();
-      }
-
-      @Override
-      public void close() {
-        socket.close(CLOSE_CODE, "closed by server");
-      }
-    }, foreignCookie ? null : handshake);
+    BusBridgeConnection connection = bridge.open(
+        BusBridgeConnection.Transport.of(socket, () -> socket.close(CLOSE_CODE, "closed by server")),
+        foreignCookie ? null : handshake);
     if (foreignCookie) {
       connection.disconnect(403, "origin not allowed to use the login cookie");
       return;

@@ -4,7 +4,6 @@ import dev.hubbub.auth.Authenticator;
 import dev.hubbub.config.HubConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -41,22 +40,8 @@ public class TcpBridgeVerticle extends VerticleBase {
 
   private void accept(NetSocket socket) {
     socket.setWriteQueueMaxSize(bridge.config.limits().outboundQueueBytes());
-    BusBridgeConnection connection = bridge.open(new BusBridgeConnection.Transport() {
-      @Override
-      public void write(Buffer frame) {
-        socket.write(frame);
-      }
-
-      @Override
-      public boolean writeQueueFull() {
-        return socket.writeQueueFull();
-      }
-
-      @Override
-      public void close() {
-        socket.close();
-      }
-    }, null); // TCP clients send their token in each frame's headers
+    // TCP clients have no handshake: they send their token in each frame's headers.
+    BusBridgeConnection connection = bridge.open(BusBridgeConnection.Transport.of(socket, socket::close), null);
     socket.handler(framing(connection, bridge.config.limits().maxFrameBytes()));
     socket.closeHandler(v -> connection.closed());
     socket.exceptionHandler(e -> log.debug("TCP bridge socket error: {}", e.getMessage()));
