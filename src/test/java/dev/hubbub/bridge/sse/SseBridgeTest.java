@@ -267,7 +267,7 @@ class SseBridgeTest {
           Future<JsonObject> dropped = StatsProbe.await(vertx, snapshot -> StatsProbe.connections(snapshot, ConnectionReporter.SSE) == 0);
           return sse[0].close().compose(v -> dropped);
         })
-        .compose(s -> WsTestClient.joined(vertx, hub.port, "gone", "late"))
+        .compose(s -> WsTestClient.live(vertx, hub.port, "gone", "late"))
         .compose(late -> {
           late.chat("anyone?");
           return late.skipTo("chat");

@@ -210,7 +210,8 @@ class WebSocketProtocolTest {
         .compose(welcome -> {
           assertEquals("b", welcome.getString("room"));
           assertEquals(List.of("mover"), users(welcome));
-          return c[0].expect("left");
+          // Once b's history is in, the mover's own messages come back live.
+          return c[1].expect("history").compose(h -> c[0].expect("left"));
         })
         .compose(left -> {
           assertEquals("mover", left.getString("username"));

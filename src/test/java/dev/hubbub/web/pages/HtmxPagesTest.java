@@ -79,7 +79,7 @@ class HtmxPagesTest {
   void theRoomPagePaintsHistoryAndRosterThenResumesAfterThem(Vertx vertx, VertxTestContext ctx) {
     WsTestClient[] ws = new WsTestClient[1];
     List<JsonObject> sent = new ArrayList<>();
-    WsTestClient.joined(vertx, hub.port, "paint", "alice")
+    WsTestClient.live(vertx, hub.port, "paint", "alice")
         .compose(alice -> {
           ws[0] = alice;
           alice.chat("first line");
@@ -202,7 +202,7 @@ class HtmxPagesTest {
   void theDashboardShowsRoomsConnectionsAndRatesLive(Vertx vertx, VertxTestContext ctx) {
     WsTestClient[] ws = new WsTestClient[1];
     SseTestClient[] sse = new SseTestClient[2];
-    WsTestClient.joined(vertx, hub.port, "dash", "henry")
+    WsTestClient.live(vertx, hub.port, "dash", "henry")
         .compose(henry -> {
           ws[0] = henry;
           henry.chat("counting");
