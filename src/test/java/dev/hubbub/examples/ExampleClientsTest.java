@@ -1,5 +1,6 @@
 package dev.hubbub.examples;
 
+import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.Future;
@@ -23,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Python (TCP bridge) and Node (SockJS bridge) examples, run as real processes against a live hub,
- * chat with a WebSocket client in one room: every message reaches every client, in the same seq order.
+ * chat with a WebSocket client and an htmx page's event stream in one room: every message reaches every
+ * client, in the same seq order.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -42,6 +44,8 @@ class ExampleClientsTest {
     String sockJsUrl = "http://127.0.0.1:" + hub.port + "/eventbus";
     String tcpPort = String.valueOf(hub.tcpPort());
     WsTestClient browser = await(WsTestClient.live(vertx, hub.port, "poly", "browser"));
+    // The htmx page's stream (HTML fragments), from the start of the room.
+    SseTestClient htmx = await(SseTestClient.connect(vertx, hub.port, "/rooms/poly/events?lastEventId=0"));
 
     // Both feeds replay from seq 0, so they see every message whether it arrives before or after they register.
     Process pythonFeed = start("python3", "python/feed.py", "--port", tcpPort, "--room", "poly", "--since", "0", "--count", "3");
@@ -62,6 +66,11 @@ class ExampleClientsTest {
     }
     List<String> expected = List.of("1 py: from python", "2 nd: from node", "3 browser: from the browser");
     assertEquals(expected, seenByBrowser);
+    for (String line : expected) {
+      SseTestClient.Event fragment = await(htmx.skipTo("chat"));
+      assertEquals(line.substring(0, 1), fragment.id());
+      assertTrue(fragment.data().contains(line.substring(line.indexOf(": ") + 2)), fragment.data());
+    }
     assertEquals(expected, chats(finish(pythonFeed)));
     assertEquals(expected, chats(finish(nodeFeed)));
   }
