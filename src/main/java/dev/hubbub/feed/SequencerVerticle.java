@@ -115,46 +115,41 @@ public class SequencerVerticle extends VerticleBase {
     return store == null ? Future.succeededFuture() : store.close();
   }
 
-  private void chat(Message<JsonObject> msg) {
+  /** Turns a validated command into the write it asks for; throws {@link Failure.Rejected} for bad input. */
+  private interface Parser {
+    Pending parse(Message<JsonObject> msg, String room, Identity who, String username, long now);
+  }
+
+  /** Validates what every write shares (room, author), then queues the write or answers the refusal. */
+  private void accept(Message<JsonObject> msg, Parser parser) {
     try {
       JsonObject body = msg.body();
       String room = Rules.room(body);
       Identity who = Identity.of(body);
-      String username = who.requireName();
-      String text = Rules.text(body, config.limits().maxTextChars());
-      String cid = Rules.optionalCid(body);
-      JsonObject event = Events.chat(room, username, text, System.currentTimeMillis(), 0, UUID.randomUUID().toString());
-      enqueue(new Pending(msg, event, cid == null ? null : new CidKey(room, username, cid), who));
+      enqueue(parser.parse(msg, room, who, who.requireName(), System.currentTimeMillis()));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
     }
+  }
+
+  private void chat(Message<JsonObject> msg) {
+    accept(msg, (m, room, who, username, now) -> {
+      String text = Rules.text(m.body(), config.limits().maxTextChars());
+      String cid = Rules.optionalCid(m.body());
+      JsonObject event = Events.chat(room, username, text, now, 0, UUID.randomUUID().toString());
+      return new Pending(m, event, cid == null ? null : new CidKey(room, username, cid), who);
+    });
   }
 
   private void edit(Message<JsonObject> msg) {
-    try {
-      JsonObject body = msg.body();
-      String room = Rules.room(body);
-      Identity who = Identity.of(body);
-      String username = who.requireName();
-      String id = Rules.messageId(body);
-      String text = Rules.text(body, config.limits().maxTextChars());
-      enqueue(new Pending(msg, Events.edited(room, id, username, text, System.currentTimeMillis(), 0), null, who));
-    } catch (RuntimeException e) {
-      Failure.reply(msg, e);
-    }
+    accept(msg, (m, room, who, username, now) -> new Pending(m,
+        Events.edited(room, Rules.messageId(m.body()), username, Rules.text(m.body(), config.limits().maxTextChars()), now, 0),
+        null, who));
   }
 
   private void delete(Message<JsonObject> msg) {
-    try {
-      JsonObject body = msg.body();
-      String room = Rules.room(body);
-      Identity who = Identity.of(body);
-      String username = who.requireName();
-      String id = Rules.messageId(body);
-      enqueue(new Pending(msg, Events.deleted(room, id, username, System.currentTimeMillis(), 0), null, who));
-    } catch (RuntimeException e) {
-      Failure.reply(msg, e);
-    }
+    accept(msg, (m, room, who, username, now) -> new Pending(m,
+        Events.deleted(room, Rules.messageId(m.body()), username, now, 0), null, who));
   }
 
   private void enqueue(Pending pending) {
