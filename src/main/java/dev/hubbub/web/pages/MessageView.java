@@ -21,6 +21,13 @@ public record MessageView(String id, long seq, String username, String text, lon
         event.getString("text", ""), event.getLong("ts", 0L), "edited".equals(type), "deleted".equals(type));
   }
 
+  /** From a message in its current state, as {@code hubbub.cmd.messages} answers (flags {@code edited}, {@code deleted}). */
+  public static MessageView current(JsonObject message) {
+    return new MessageView(message.getString("id"), message.getLong("seq", 0L), message.getString("username", ""),
+        message.getString("text", ""), message.getLong("ts", 0L), message.getBoolean("edited", false),
+        message.getBoolean("deleted", false));
+  }
+
   /** The message with an edit applied; it keeps its place and original time. */
   MessageView edit(JsonObject edited) {
     return new MessageView(id, seq, username, edited.getString("text", text), ts, true, deleted);

@@ -57,6 +57,7 @@ public final class RoomPages {
   public void mount(Router router) {
     router.get("/rooms").handler(this::open);
     router.get("/rooms/:room").handler(issueCsrf).handler(this::page);
+    router.get("/rooms/:room/search").handler(this::search);
     router.post("/rooms/:room/messages")
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes()))
         .handler(checkCsrf)
@@ -90,6 +91,35 @@ public final class RoomPages {
     auth.identify(ctx.request())
         .onSuccess(reader -> renderRoom(ctx, 200, reader, form(ctx, room, reader, "", null, false)))
         .onFailure(e -> Pages.html(ctx, Failure.codeOf(e), views.error(Failure.codeOf(e), Failure.messageOf(e))));
+  }
+
+  /**
+   * {@code GET /rooms/{room}/search?q=}: the room's messages containing {@code q}, ignoring case, as the
+   * core's {@code messages} query finds them for this reader. htmx gets the results fragment; a plain
+   * browser gets a page. A refused query (bad room or text, no access) keeps its 4xx status.
+   */
+  private void search(RoutingContext ctx) {
+    boolean htmx = "true".equals(ctx.request().getHeader("HX-Request"));
+    String q = orEmpty(ctx.queryParams().get("q")).strip();
+    String room;
+    try {
+      room = room(ctx);
+    } catch (Failure.Rejected e) {
+      Pages.html(ctx, e.code, views.error(e.code, e.getMessage()));
+      return;
+    }
+    Future<SearchView> found = q.isEmpty()
+        ? Future.succeededFuture(new SearchView(room, q, List.of(), false, null, views.assets()))
+        : auth.identify(ctx.request())
+            .compose(reader -> request(Addresses.MESSAGES, reader.into(new JsonObject().put("room", room).put("q", q))))
+            .map(reply -> new SearchView(room, q,
+                reply.body().getJsonArray("messages").stream().map(m -> MessageView.current((JsonObject) m)).toList(),
+                reply.body().getBoolean("more", false), null, views.assets()));
+    found.onSuccess(view -> Pages.html(ctx, 200, htmx ? views.searchResults(view) : views.searchPage(view)))
+        .onFailure(e -> {
+          SearchView refused = new SearchView(room, q, List.of(), false, Failure.messageOf(e), views.assets());
+          Pages.html(ctx, Failure.codeOf(e), htmx ? views.searchResults(refused) : views.searchPage(refused));
+        });
   }
 
   private PostForm form(RoutingContext ctx, String room, Identity who, String text, String error, boolean focus) {

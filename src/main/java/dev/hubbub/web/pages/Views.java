@@ -55,6 +55,16 @@ public final class Views implements HtmlFragments {
     return render("pages/error.jte", Map.of("status", status, "message", message, "assets", assets));
   }
 
+  /** The full search page, for a browser without JavaScript. */
+  public String searchPage(SearchView search) {
+    return render("pages/search.jte", Map.of("search", search));
+  }
+
+  /** Just the results, for htmx to put under the room page's search box. */
+  public String searchResults(SearchView search) {
+    return render("fragments/searchResults.jte", Map.of("search", search));
+  }
+
   public String postForm(PostForm form) {
     return render("fragments/postForm.jte", Map.of("form", form));
   }

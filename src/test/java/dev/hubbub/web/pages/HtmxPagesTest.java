@@ -243,4 +243,42 @@ class HtmxPagesTest {
         ? Future.succeededFuture()
         : waitForSse(client, connections));
   }
+
+  @Test
+  void theSearchBoxFindsTextIgnoringCaseWithOrWithoutJavaScript(Vertx vertx, VertxTestContext ctx) {
+    WsTestClient.live(vertx, hub.port, "find", EVIL_NAME)
+        .compose(author -> {
+          author.chat("Apple pie " + EVIL_TEXT);
+          author.chat("banana bread");
+          author.chat("an APPLE a day");
+          return author.skipTo("chat").compose(x -> author.skipTo("chat")).compose(x -> author.skipTo("chat"));
+        })
+        .compose(x -> page("/rooms/find"))
+        .compose(roomPage -> {
+          assertTrue(roomPage.contains("hx-get=\"/rooms/find/search\""), "the room page has a search box: " + roomPage);
+          assertTrue(roomPage.contains("action=\"/rooms/find/search\""), "that also works as a plain form");
+          return web.get(hub.port, "127.0.0.1", "/rooms/find/search?q=apple").putHeader("HX-Request", "true").send();
+        })
+        .compose(fragment -> {
+          assertEquals(200, fragment.statusCode());
+          String html = fragment.bodyAsString();
+          assertFalse(html.contains("<html"), "htmx gets a fragment, not a page");
+          assertTrue(html.contains("2 matches"), html);
+          assertTrue(html.contains("an APPLE a day") && html.indexOf("Apple pie") < html.indexOf("an APPLE a day"), html);
+          assertFalse(html.contains("banana"), html);
+          assertEscaped(html, true, true);
+          return page("/rooms/find/search?q=BANANA");
+        })
+        .compose(fullPage -> {
+          assertTrue(fullPage.contains("<html"), "a browser without JavaScript gets a whole page");
+          assertTrue(fullPage.contains("1 match for"), fullPage);
+          assertTrue(fullPage.contains("banana bread"), fullPage);
+          return get("/rooms/find/search?q=" + "x".repeat(201));
+        })
+        .onComplete(ctx.succeeding(tooLong -> ctx.verify(() -> {
+          assertEquals(400, tooLong.statusCode());
+          assertTrue(tooLong.bodyAsString().contains("role=\"alert\""), tooLong.bodyAsString());
+          ctx.completeNow();
+        })));
+  }
 }
