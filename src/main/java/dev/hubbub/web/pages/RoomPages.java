@@ -32,7 +32,7 @@ import java.util.List;
  */
 public final class RoomPages {
 
-  /** Remembers the name typed in the form until real accounts exist. */
+  /** Remembers the name a guest typed in the form. */
   static final String USERNAME_COOKIE = "hubbub_username";
   private static final long COOKIE_MAX_AGE_S = 30L * 24 * 3600;
 
