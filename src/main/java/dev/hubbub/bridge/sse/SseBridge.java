@@ -77,18 +77,16 @@ public final class SseBridge {
    */
   public void roomEvents(RoutingContext ctx) {
     String room;
-    FeedEvent.Encoding<String> encoding;
     Long since;
     try {
       room = Rules.room(new JsonObject().put("room", ctx.pathParam("room")));
-      encoding = wantsJson(ctx) ? jsonRecord : htmlRecord;
       since = lastEventId(ctx);
     } catch (Failure.Rejected e) {
       error(ctx, e.code, e.getMessage());
       return;
     }
-    if (!acceptsEventStream(ctx)) {
-      error(ctx, 406, "this endpoint sends text/event-stream");
+    FeedEvent.Encoding<String> encoding = encodingOrAnswer(ctx, jsonRecord, htmlRecord);
+    if (encoding == null) {
       return;
     }
     auth.identify(ctx.request())
@@ -124,15 +122,8 @@ public final class SseBridge {
 
   /** {@code GET /dashboard/events[?format=json]}: a {@code stats} event now, then one per stats interval. */
   public void dashboardEvents(RoutingContext ctx) {
-    FeedEvent.Encoding<String> encoding;
-    try {
-      encoding = wantsJson(ctx) ? statsJson : statsHtml;
-    } catch (Failure.Rejected e) {
-      error(ctx, e.code, e.getMessage());
-      return;
-    }
-    if (!acceptsEventStream(ctx)) {
-      error(ctx, 406, "this endpoint sends text/event-stream");
+    FeedEvent.Encoding<String> encoding = encodingOrAnswer(ctx, statsJson, statsHtml);
+    if (encoding == null) {
       return;
     }
     // The figures quote public rooms, so they are for whoever may read those: guests only when admitted.
@@ -204,6 +195,26 @@ public final class SseBridge {
   }
 
   /** True for {@code ?format=json}, false for the default HTML fragments. */
+  /**
+   * The rendering the request asks for ({@code ?format=json} or the default HTML), or null after answering
+   * 400 for an unknown format or 406 for a client that does not accept an event stream.
+   */
+  private static FeedEvent.Encoding<String> encodingOrAnswer(RoutingContext ctx, FeedEvent.Encoding<String> json,
+                                                             FeedEvent.Encoding<String> html) {
+    boolean wantsJson;
+    try {
+      wantsJson = wantsJson(ctx);
+    } catch (Failure.Rejected e) {
+      error(ctx, e.code, e.getMessage());
+      return null;
+    }
+    if (!acceptsEventStream(ctx)) {
+      error(ctx, 406, "this endpoint sends text/event-stream");
+      return null;
+    }
+    return wantsJson ? json : html;
+  }
+
   private static boolean wantsJson(RoutingContext ctx) {
     String format = ctx.queryParams().get("format");
     if (format == null || format.equals("html")) {

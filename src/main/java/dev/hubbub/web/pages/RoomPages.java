@@ -73,7 +73,7 @@ public final class RoomPages {
     try {
       room = Rules.room(new JsonObject().put("room", room));
     } catch (Failure.Rejected e) {
-      Pages.html(ctx, e.code, views.error(e.code, e.getMessage()));
+      errorPage(ctx, e);
       return;
     }
     ctx.response().setStatusCode(303).putHeader("Location", "/rooms/" + room).end();
@@ -81,16 +81,13 @@ public final class RoomPages {
 
   /** The page, for whoever may read the room: 401 without a usable token when guests are not admitted, 403 for a members-only room. */
   private void page(RoutingContext ctx) {
-    String room;
-    try {
-      room = room(ctx);
-    } catch (Failure.Rejected e) {
-      Pages.html(ctx, e.code, views.error(e.code, e.getMessage()));
+    String room = roomOrAnswer(ctx);
+    if (room == null) {
       return;
     }
     auth.identify(ctx.request())
         .onSuccess(reader -> renderRoom(ctx, 200, reader, form(ctx, room, reader, "", null, false)))
-        .onFailure(e -> Pages.html(ctx, Failure.codeOf(e), views.error(Failure.codeOf(e), Failure.messageOf(e))));
+        .onFailure(e -> errorPage(ctx, e));
   }
 
   /**
@@ -101,11 +98,8 @@ public final class RoomPages {
   private void search(RoutingContext ctx) {
     boolean htmx = "true".equals(ctx.request().getHeader("HX-Request"));
     String q = orEmpty(ctx.queryParams().get("q")).strip();
-    String room;
-    try {
-      room = room(ctx);
-    } catch (Failure.Rejected e) {
-      Pages.html(ctx, e.code, views.error(e.code, e.getMessage()));
+    String room = roomOrAnswer(ctx);
+    if (room == null) {
       return;
     }
     Future<SearchView> found = q.isEmpty()
@@ -138,7 +132,7 @@ public final class RoomPages {
           RoomView view = new RoomView(room, Transcript.fold(events), Views.users(roster.body()), form, views.assets());
           Pages.html(ctx, status, views.room(view));
         })
-        .onFailure(e -> Pages.html(ctx, Failure.codeOf(e), views.error(Failure.codeOf(e), Failure.messageOf(e))));
+        .onFailure(e -> errorPage(ctx, e));
   }
 
   private void post(RoutingContext ctx) {
@@ -176,11 +170,8 @@ public final class RoomPages {
 
   private void postForm(RoutingContext ctx) {
     boolean htmx = "true".equals(ctx.request().getHeader("HX-Request"));
-    String room;
-    try {
-      room = room(ctx);
-    } catch (Failure.Rejected e) {
-      Pages.html(ctx, e.code, views.error(e.code, e.getMessage()));
+    String room = roomOrAnswer(ctx);
+    if (room == null) {
       return;
     }
     String username = ctx.request().getFormAttribute("username");
@@ -226,6 +217,20 @@ public final class RoomPages {
 
   private Future<Message<JsonObject>> request(String address, JsonObject body) {
     return vertx.eventBus().request(address, body);
+  }
+
+  /** The room named in the path, or null after answering an error page for a bad name. */
+  private String roomOrAnswer(RoutingContext ctx) {
+    try {
+      return room(ctx);
+    } catch (Failure.Rejected e) {
+      errorPage(ctx, e);
+      return null;
+    }
+  }
+
+  private void errorPage(RoutingContext ctx, Throwable failure) {
+    Pages.html(ctx, Failure.codeOf(failure), views.error(Failure.codeOf(failure), Failure.messageOf(failure)));
   }
 
   private static String room(RoutingContext ctx) {

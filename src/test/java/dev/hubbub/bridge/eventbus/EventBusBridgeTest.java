@@ -142,6 +142,7 @@ class EventBusBridgeTest {
             400, "body must be a JSON object"))
         .compose(c -> refused(c, x -> x.request(Addresses.CHAT, chat("   ", "py")), 400, "text must not be empty"))
         .compose(c -> refused(c, x -> x.request(Addresses.CHAT, chat("hi", "py").put("room", "bad room")), 400, "room must be"))
+        .compose(c -> refused(c, x -> x.request(Addresses.CHAT, chat("hi", "py").put("cid", 7)), 400, "cid must be"))
         .compose(c -> refused(c, x -> x.send(new JsonObject().put("type", "unregister").put("address", FEED)), 404, "unknown_address"))
         // Still usable afterwards.
         .compose(c -> {
