@@ -116,16 +116,14 @@ public abstract class FeedSession {
 
   private void send(FeedEvent event) {
     long seq = event.seq();
-    if (seq > 0) {
-      if (seq <= lastSeq) {
-        return; // already part of the replay
-      }
-      lastSeq = seq;
+    if (seq > 0 && seq <= lastSeq) {
+      return; // already part of the replay
     }
     if (writeQueueFull()) {
-      slow();
+      slow(); // before counting this event: the resume point must be the last one written
       return;
     }
+    lastSeq = Math.max(lastSeq, seq);
     write(event);
   }
 

@@ -14,8 +14,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -24,20 +22,18 @@ import java.util.function.Consumer;
  */
 public final class BusTestClient {
 
-  private final Vertx vertx;
   private final Object client; // held so Vert.x does not collect it while the socket is open
   private final Consumer<Buffer> writer;
   private final boolean tcp;
-  private final ArrayDeque<JsonObject> frames = new ArrayDeque<>();
-  private final ArrayDeque<Promise<JsonObject>> waiters = new ArrayDeque<>();
+  private final Inbox<JsonObject> frames;
   private final Promise<Void> closed = Promise.promise();
   private int replies;
 
   private BusTestClient(Vertx vertx, Object client, Consumer<Buffer> writer, boolean tcp) {
-    this.vertx = vertx;
     this.client = client;
     this.writer = writer;
     this.tcp = tcp;
+    this.frames = new Inbox<>(vertx, "bridge frame");
   }
 
   public static Future<BusTestClient> tcp(Vertx vertx, int port) {
@@ -82,12 +78,7 @@ public final class BusTestClient {
   }
 
   private void received(JsonObject frame) {
-    Promise<JsonObject> waiter = waiters.pollFirst();
-    if (waiter != null) {
-      waiter.complete(frame);
-    } else {
-      frames.addLast(frame);
-    }
+    frames.add(frame);
   }
 
   /** Sends a frame as is. */
@@ -135,17 +126,7 @@ public final class BusTestClient {
   }
 
   public Future<JsonObject> next() {
-    JsonObject frame = frames.pollFirst();
-    if (frame != null) {
-      return Future.succeededFuture(frame);
-    }
-    Promise<JsonObject> waiter = Promise.promise();
-    waiters.addLast(waiter);
-    long timer = vertx.setTimer(WsTestClient.TIMEOUT_MS, t -> {
-      waiters.remove(waiter);
-      waiter.tryFail(new TimeoutException("no bridge frame within " + WsTestClient.TIMEOUT_MS + " ms"));
-    });
-    return waiter.future().onComplete(r -> vertx.cancelTimer(timer));
+    return frames.next();
   }
 
   /** The next delivery whose body is an event of {@code eventType}, skipping others. */

@@ -13,10 +13,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A Server-Sent Events client for tests: it parses the {@code text/event-stream} of a Vert.x HTTP response
@@ -25,8 +23,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SseTestClient {
 
-  public static final long TIMEOUT_MS = 10_000;
-
   /** One dispatched event. {@code id} is this record's own {@code id:} field, null when it had none. */
   public record Event(String id, String event, String data) {
     public JsonObject json() {
@@ -34,13 +30,12 @@ public final class SseTestClient {
     }
   }
 
-  private final Vertx vertx;
   /** Held so the client is not collected (and its connection closed) while the stream is read. */
   private final HttpClient client;
   private final HttpClientResponse response;
-  private final Queue<Event> events;
-  private final Queue<String> comments;
-  private final List<Long> retries = new ArrayList<>();
+  private final Inbox<Event> events;
+  private final Inbox<String> comments;
+  private final List<Long> retries = new CopyOnWriteArrayList<>();
   private final Promise<Void> ended = Promise.promise();
 
   private Buffer pending = Buffer.buffer();
@@ -49,11 +44,10 @@ public final class SseTestClient {
   private StringBuilder data;
 
   private SseTestClient(Vertx vertx, HttpClient client, HttpClientResponse response) {
-    this.vertx = vertx;
     this.client = client;
     this.response = response;
-    this.events = new Queue<>(vertx);
-    this.comments = new Queue<>(vertx);
+    this.events = new Inbox<>(vertx, "event");
+    this.comments = new Inbox<>(vertx, "comment");
     response.handler(this::onChunk);
     response.endHandler(v -> ended.tryComplete());
     response.exceptionHandler(e -> ended.tryComplete());
@@ -201,51 +195,5 @@ public final class SseTestClient {
     id = null;
     event = null;
     data = null;
-  }
-
-  /** Items read in arrival order; a reader waits, bounded, for the next one. */
-  private static final class Queue<T> {
-    private final Vertx vertx;
-    private final ArrayDeque<T> items = new ArrayDeque<>();
-    private final ArrayDeque<Promise<T>> waiters = new ArrayDeque<>();
-
-    Queue(Vertx vertx) {
-      this.vertx = vertx;
-    }
-
-    synchronized void add(T item) {
-      Promise<T> waiter = waiters.pollFirst();
-      if (waiter != null) {
-        waiter.tryComplete(item);
-      } else {
-        items.addLast(item);
-      }
-    }
-
-    synchronized List<T> drain() {
-      List<T> all = new ArrayList<>(items);
-      items.clear();
-      return all;
-    }
-
-    synchronized int size() {
-      return items.size();
-    }
-
-    synchronized Future<T> next() {
-      T item = items.pollFirst();
-      if (item != null) {
-        return Future.succeededFuture(item);
-      }
-      Promise<T> waiter = Promise.promise();
-      waiters.addLast(waiter);
-      long timer = vertx.setTimer(TIMEOUT_MS, t -> {
-        synchronized (this) {
-          waiters.remove(waiter);
-        }
-        waiter.tryFail(new TimeoutException("nothing within " + TIMEOUT_MS + " ms"));
-      });
-      return waiter.future().onComplete(r -> vertx.cancelTimer(timer));
-    }
   }
 }

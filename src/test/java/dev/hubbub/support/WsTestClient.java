@@ -11,8 +11,8 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayDeque;
-import java.util.concurrent.TimeoutException;
+import java.util.List;
+
 
 /**
  * A protocol-level WebSocket client for tests: frames are queued as they arrive and read in order with
@@ -20,29 +20,17 @@ import java.util.concurrent.TimeoutException;
  */
 public final class WsTestClient {
 
-  public static final long TIMEOUT_MS = 10_000;
-
-  private final Vertx vertx;
   /** Held so the client is not collected (and its connection closed) while the socket is in use. */
   private final WebSocketClient client;
   private final WebSocket ws;
-  private final ArrayDeque<JsonObject> frames = new ArrayDeque<>();
-  private final ArrayDeque<Promise<JsonObject>> waiters = new ArrayDeque<>();
+  private final Inbox<JsonObject> frames;
   private final Promise<Short> closed = Promise.promise();
 
   private WsTestClient(Vertx vertx, WebSocketClient client, WebSocket ws) {
-    this.vertx = vertx;
     this.client = client;
     this.ws = ws;
-    ws.textMessageHandler(text -> {
-      JsonObject frame = new JsonObject(text);
-      Promise<JsonObject> waiter = waiters.pollFirst();
-      if (waiter != null) {
-        waiter.tryComplete(frame);
-      } else {
-        frames.addLast(frame);
-      }
-    });
+    this.frames = new Inbox<>(vertx, "frame");
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
     ws.closeHandler(v -> closed.tryComplete(ws.closeStatusCode()));
   }
 
@@ -113,17 +101,7 @@ public final class WsTestClient {
 
   /** The next frame, whatever its type. */
   public Future<JsonObject> next() {
-    JsonObject frame = frames.pollFirst();
-    if (frame != null) {
-      return Future.succeededFuture(frame);
-    }
-    Promise<JsonObject> waiter = Promise.promise();
-    waiters.addLast(waiter);
-    long timer = vertx.setTimer(TIMEOUT_MS, t -> {
-      waiters.remove(waiter);
-      waiter.tryFail(new TimeoutException("no frame within " + TIMEOUT_MS + " ms"));
-    });
-    return waiter.future().onComplete(r -> vertx.cancelTimer(timer));
+    return frames.next();
   }
 
   /** The next frame, which must be of {@code type}. */
@@ -136,7 +114,7 @@ public final class WsTestClient {
   /** Skips frames until one of {@code type} arrives. */
   public Future<JsonObject> skipTo(String type) {
     // Drain what is queued in a loop: composing over thousands of ready frames would recurse too deep.
-    for (JsonObject frame = frames.pollFirst(); frame != null; frame = frames.pollFirst()) {
+    for (JsonObject frame = frames.poll(); frame != null; frame = frames.poll()) {
       if (type.equals(frame.getString("type"))) {
         return Future.succeededFuture(frame);
       }
@@ -147,6 +125,11 @@ public final class WsTestClient {
   /** Frames already received and not yet read. */
   public int buffered() {
     return frames.size();
+  }
+
+  /** Takes every frame received and not yet read. */
+  public List<JsonObject> drain() {
+    return frames.drain();
   }
 
   public WebSocket socket() {

@@ -1,6 +1,7 @@
 package dev.hubbub.bridge.sse;
 
 import dev.hubbub.stats.ConnectionReporter;
+import dev.hubbub.support.Flood;
 import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.StatsProbe;
 import dev.hubbub.support.TestHub;
@@ -16,9 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class SseSlowConsumerTest {
 
-  static final String BIG = "x".repeat(3_900);
-  /**
-   * Enough to overflow what the kernel buffers for a stalled reader (the server's socket send buffer can
-   * grow to tcp_wmem's maximum) by a good margin, so the bridge's own queue limit must be what cuts.
-   */
-  static final int MESSAGES = (int) ((maxSendBuffer() + 2 * 1024 * 1024) / BIG.length());
+  static final int MESSAGES = Flood.messagesToOverflowKernelBuffers();
 
   private TestHub hub;
   private WebClient web;
@@ -65,13 +58,7 @@ class SseSlowConsumerTest {
         .compose(r -> {
           sse[0].pause();
           Future<JsonObject> cut = StatsProbe.await(vertx, s -> StatsProbe.connections(s, ConnectionReporter.SSE) == 0, 45_000);
-          List<Future<?>> posts = new ArrayList<>();
-          for (int i = 1; i <= MESSAGES; i++) {
-            posts.add(web.post(hub.port, "127.0.0.1", "/rooms/slow/messages")
-                .sendJsonObject(new JsonObject().put("username", "flood").put("text", i + " " + BIG))
-                .compose(res -> res.statusCode() == 201 ? Future.succeededFuture() : Future.failedFuture("post: " + res.statusCode())));
-          }
-          return Future.all(posts).compose(v -> cut);
+          return Flood.post(web, hub.port, "slow", MESSAGES).compose(v -> cut);
         })
         .compose(s -> {
           sse[0].resume();
@@ -98,15 +85,6 @@ class SseSlowConsumerTest {
     assertTrue(ctx.awaitCompletion(60, TimeUnit.SECONDS));
     if (ctx.failed()) {
       throw ctx.causeOfFailure();
-    }
-  }
-
-  private static long maxSendBuffer() {
-    try {
-      String[] wmem = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
-      return Long.parseLong(wmem[2]);
-    } catch (IOException | RuntimeException e) {
-      return 4L * 1024 * 1024;
     }
   }
 
