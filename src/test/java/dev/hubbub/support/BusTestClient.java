@@ -7,13 +7,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import io.vertx.core.streams.ReadStream;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -23,23 +27,30 @@ import java.util.function.Consumer;
 public final class BusTestClient {
 
   private final Object client; // held so Vert.x does not collect it while the socket is open
+  private final ReadStream<Buffer> input;
   private final Consumer<Buffer> writer;
   private final boolean tcp;
   private final Inbox<JsonObject> frames;
   private final Promise<Void> closed = Promise.promise();
   private int replies;
 
-  private BusTestClient(Vertx vertx, Object client, Consumer<Buffer> writer, boolean tcp) {
+  private BusTestClient(Vertx vertx, Object client, ReadStream<Buffer> input, Consumer<Buffer> writer, boolean tcp) {
     this.client = client;
+    this.input = input;
     this.writer = writer;
     this.tcp = tcp;
     this.frames = new Inbox<>(vertx, "bridge frame");
   }
 
   public static Future<BusTestClient> tcp(Vertx vertx, int port) {
-    NetClient client = vertx.createNetClient();
+    return tcp(vertx, port, new NetClientOptions());
+  }
+
+  /** With client {@code options}, e.g. a tiny receive buffer to play a slow reader. */
+  public static Future<BusTestClient> tcp(Vertx vertx, int port, NetClientOptions options) {
+    NetClient client = vertx.createNetClient(options);
     return client.connect(port, "127.0.0.1").map(socket -> {
-      BusTestClient bus = new BusTestClient(vertx, client, socket::write, true);
+      BusTestClient bus = new BusTestClient(vertx, client, socket, socket::write, true);
       RecordParser parser = RecordParser.newFixed(4);
       boolean[] readingLength = {true};
       parser.handler(chunk -> {
@@ -63,12 +74,16 @@ public final class BusTestClient {
 
   /** Over SockJS with handshake {@code headers}, e.g. a login {@code Cookie} and an {@code Origin}. */
   public static Future<BusTestClient> sockJs(Vertx vertx, int port, MultiMap headers) {
-    WebSocketClient client = vertx.createWebSocketClient();
+    return sockJs(vertx, port, headers, new WebSocketClientOptions());
+  }
+
+  public static Future<BusTestClient> sockJs(Vertx vertx, int port, MultiMap headers, WebSocketClientOptions clientOptions) {
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket");
     headers.forEach(options::addHeader);
     return client.connect(options)
         .map(ws -> {
-          BusTestClient bus = new BusTestClient(vertx, client, b -> ws.writeTextMessage(b.toString()), false);
+          BusTestClient bus = new BusTestClient(vertx, client, ws, b -> ws.writeTextMessage(b.toString()), false);
           // Like vertx-web's own bridge, raw WebSocket deliveries arrive as binary frames holding JSON.
           ws.textMessageHandler(text -> bus.received(new JsonObject(text)));
           ws.binaryMessageHandler(bytes -> bus.received(new JsonObject(bytes)));
@@ -140,6 +155,20 @@ public final class BusTestClient {
   /** Skips deliveries until an error frame arrives. */
   public Future<JsonObject> skipErr() {
     return next().compose(frame -> "err".equals(frame.getString("type")) ? Future.succeededFuture(frame) : skipErr());
+  }
+
+  /** Stops reading from the socket, so that the kernel buffers and then the server's queue fill up. */
+  public void pause() {
+    input.pause();
+  }
+
+  public void resume() {
+    input.resume();
+  }
+
+  /** Takes every frame received and not yet read. */
+  public List<JsonObject> drain() {
+    return frames.drain();
   }
 
   public Future<Void> closed() {
