@@ -2,6 +2,7 @@ package dev.hubbub.bridge;
 
 import dev.hubbub.feed.Addresses;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,7 @@ import java.util.Set;
 public final class RoomFanout<S extends FeedSession> {
 
   private final EventBus bus;
+  private final SharedEncodings encodings;
   private final Map<String, Room<S>> rooms = new HashMap<>();
 
   private static final class Room<S> {
@@ -27,8 +29,9 @@ public final class RoomFanout<S extends FeedSession> {
     MessageConsumer<JsonObject> consumer;
   }
 
-  public RoomFanout(EventBus bus) {
-    this.bus = bus;
+  public RoomFanout(Vertx vertx) {
+    this.bus = vertx.eventBus();
+    this.encodings = SharedEncodings.of(vertx);
   }
 
   /**
@@ -39,7 +42,8 @@ public final class RoomFanout<S extends FeedSession> {
     Room<S> r = rooms.get(room);
     if (r == null) {
       Room<S> created = new Room<>();
-      created.consumer = bus.consumer(Addresses.roomFeed(room), msg -> fanOut(created, new FeedEvent(msg.body())));
+      created.consumer = bus.consumer(Addresses.roomFeed(room),
+          msg -> fanOut(created, new FeedEvent(msg.body(), msg.headers().get(Addresses.EVENT_KEY_HEADER), encodings)));
       rooms.put(room, created);
       r = created;
     }

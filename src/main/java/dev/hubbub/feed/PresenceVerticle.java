@@ -34,10 +34,12 @@ public class PresenceVerticle extends VerticleBase {
   private final Map<String, Boolean> guests = new HashMap<>();
   /** Occupied rooms that are members-only, kept out of {@link Addresses#ROOMS}. */
   private final Set<String> membersOnly = new HashSet<>();
+  private FeedPublisher feed;
 
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
+    feed = new FeedPublisher(bus);
     return Future.all(
         bus.<JsonObject>consumer(Addresses.JOIN, msg -> handle(msg, this::join)).completion(),
         bus.<JsonObject>consumer(Addresses.LEAVE, msg -> handle(msg, this::leave)).completion(),
@@ -137,7 +139,7 @@ public class PresenceVerticle extends VerticleBase {
   }
 
   private void publish(String room, JsonObject event) {
-    vertx.eventBus().publish(Addresses.roomFeed(room), event);
+    feed.publish(room, event);
   }
 
   /** Runs a command that replies itself; a validation failure becomes a failed reply. */

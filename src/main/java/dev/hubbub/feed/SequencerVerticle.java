@@ -44,6 +44,7 @@ public class SequencerVerticle extends VerticleBase {
 
   private HubConfig config;
   private HistoryStore store;
+  private FeedPublisher feed;
   private final Map<String, Long> heads = new HashMap<>();
   private List<Pending> queued = new ArrayList<>();
   private boolean writing;
@@ -97,6 +98,7 @@ public class SequencerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = HubConfig.from(config());
+    feed = new FeedPublisher(vertx.eventBus());
     return HistoryStores.open(vertx, config).compose(opened -> {
       store = opened;
       HistoryQueries queries = new HistoryQueries(vertx.eventBus(), store, config.history());
@@ -303,7 +305,7 @@ public class SequencerVerticle extends VerticleBase {
         notStored(p);
       }
     } else if (p.written && stored) {
-      vertx.eventBus().publish(Addresses.roomFeed(p.room()), p.event);
+      feed.publish(p.room(), p.event);
       // Observers such as the dashboard must not show what a members-only room says.
       vertx.eventBus().publish(Addresses.STORED, p.access.membersOnly() ? p.event.copy().put("private", true) : p.event);
       p.command.reply(ack(p.event));

@@ -34,7 +34,7 @@ final class BusBridge {
     this.config = config;
     this.dialect = dialect;
     this.authenticator = authenticator;
-    this.fanout = new RoomFanout<>(vertx.eventBus());
+    this.fanout = new RoomFanout<>(vertx);
     this.reporter = new ConnectionReporter(vertx, dialect == Dialect.TCP ? ConnectionReporter.TCP : ConnectionReporter.SOCKJS);
     // A room made members-only takes its feed away from subscribers who are not members.
     vertx.eventBus().<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {

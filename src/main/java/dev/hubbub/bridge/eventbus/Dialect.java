@@ -38,7 +38,8 @@ enum Dialect {
 
   Dialect(String deliveryType) {
     this.deliveryType = deliveryType;
-    this.feedDelivery = event -> wire(delivery(Addresses.roomFeed(event.json().getString("room")), event.json(), false));
+    this.feedDelivery = FeedEvent.Encoding.of("bus." + name(),
+        event -> wire(delivery(Addresses.roomFeed(event.json().getString("room")), event.json(), false)));
   }
 
   abstract Buffer wire(JsonObject frame);

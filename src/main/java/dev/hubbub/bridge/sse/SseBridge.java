@@ -50,13 +50,13 @@ public final class SseBridge {
     this.vertx = vertx;
     this.config = config;
     this.auth = auth;
-    this.fanout = new RoomFanout<>(vertx.eventBus());
+    this.fanout = new RoomFanout<>(vertx);
     this.reporter = new ConnectionReporter(vertx, ConnectionReporter.SSE);
     // The JSON record's data is the same text the WebSocket bridge sends, so the two share one encode().
-    this.jsonRecord = e -> SseRecords.event(e.seq(), e.type(), e.text());
-    this.htmlRecord = e -> SseRecords.event(e.seq(), e.type(), html.feedEvent(e.json()).strip());
-    this.statsJson = e -> SseRecords.event(0, e.type(), e.text());
-    this.statsHtml = e -> SseRecords.event(0, e.type(), html.stats(e.json()).strip());
+    this.jsonRecord = FeedEvent.Encoding.of("sse.json", e -> SseRecords.event(e.seq(), e.type(), e.text()));
+    this.htmlRecord = FeedEvent.Encoding.of("sse.html", e -> SseRecords.event(e.seq(), e.type(), html.feedEvent(e.json()).strip()));
+    this.statsJson = FeedEvent.Encoding.of("sse.stats.json", e -> SseRecords.event(0, e.type(), e.text()));
+    this.statsHtml = FeedEvent.Encoding.of("sse.stats.html", e -> SseRecords.event(0, e.type(), html.stats(e.json()).strip()));
     // One timer for every stream of this instance, rather than one per connection.
     vertx.setPeriodic(config.sse().keepAliveMs(), id -> keepAlive());
     // Readers who may no longer read a room lose its stream.

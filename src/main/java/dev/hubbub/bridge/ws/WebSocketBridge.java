@@ -43,7 +43,7 @@ public final class WebSocketBridge {
       RoomPolicy policy = RoomPolicy.fromJson(msg.body());
       new ArrayList<>(sessions).forEach(session -> session.accessChanged(policy));
     });
-    this.fanout = new RoomFanout<>(vertx.eventBus());
+    this.fanout = new RoomFanout<>(vertx);
     this.reporter = new ConnectionReporter(vertx, ConnectionReporter.WEBSOCKET);
   }
 
