@@ -38,13 +38,14 @@ final class SharedEncodings implements Shareable {
       slot = slots.putIfAbsent(key, created);
       if (slot == null) {
         slot = created;
-        forgetOldest(key);
+        remember(key);
       }
     }
     return slot.get(encode);
   }
 
-  private void forgetOldest(String added) {
+  /** Notes a new slot, and forgets the oldest one once over capacity. */
+  private void remember(String added) {
     oldestFirst.add(added);
     if (size.incrementAndGet() > CAPACITY) {
       String oldest = oldestFirst.poll();
