@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * Floods a room through the REST API, which reads nothing back, so a slow-consumer test's publisher can
  * never itself be the client that falls behind.
@@ -40,6 +42,26 @@ public final class Flood {
           .compose(res -> res.statusCode() == 201 ? Future.succeededFuture() : Future.failedFuture("post: " + res.statusCode())));
     }
     return Future.all(posts).mapEmpty();
+  }
+
+  /**
+   * Hub settings for a slow-consumer test of {@code messages}: a small outbound queue, a history window
+   * and resume limit that hold the whole flood, and frequent live figures to see the cut-off.
+   */
+  public static JsonObject slowConsumerHub(int messages) {
+    return new JsonObject()
+        .put("limits", new JsonObject().put("outboundQueueBytes", 16 * 1024))
+        .put("history", new JsonObject().put("resumeLimit", 2 * messages).put("memoryWindow", 2 * messages))
+        .put("stats", new JsonObject().put("intervalMs", 50));
+  }
+
+  /** Every flooded message exactly once and in order across a cut-off and resume: seqs 1..count. */
+  public static void assertAllOnceInOrder(List<Long> seqs, int count) {
+    List<Long> expected = new ArrayList<>();
+    for (long seq = 1; seq <= count; seq++) {
+      expected.add(seq);
+    }
+    assertEquals(expected, seqs, "every message exactly once and in order across the cut");
   }
 
   private static long maxSendBuffer() {

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A stream that stops reading is cut off, and its client resumes from history with nothing lost. */
@@ -36,10 +35,7 @@ class SseSlowConsumerTest {
   @BeforeEach
   void startHub(Vertx vertx, VertxTestContext ctx) {
     web = WebClient.create(vertx);
-    TestHub.start(vertx, new JsonObject()
-            .put("limits", new JsonObject().put("outboundQueueBytes", 16_384))
-            .put("history", new JsonObject().put("resumeLimit", 2 * MESSAGES).put("memoryWindow", 2 * MESSAGES))
-            .put("stats", new JsonObject().put("intervalMs", 50)))
+    TestHub.start(vertx, Flood.slowConsumerHub(MESSAGES))
         .onComplete(ctx.succeeding(h -> {
           hub = h;
           ctx.completeNow();
@@ -49,7 +45,7 @@ class SseSlowConsumerTest {
   @Test
   void aStalledStreamIsClosedAndResumesAfterItsLastEventId(Vertx vertx, VertxTestContext ctx) throws Throwable {
     SseTestClient[] sse = new SseTestClient[2];
-    List<String> seen = new ArrayList<>();
+    List<Long> seen = new ArrayList<>();
     SseTestClient.connect(vertx, new HttpClientOptions().setReceiveBufferSize(4096), hub.port, "/rooms/slow/events?format=json", null)
         .compose(client -> {
           sse[0] = client;
@@ -66,7 +62,7 @@ class SseSlowConsumerTest {
         })
         .compose(v -> {
           assertTrue(seen.size() < MESSAGES, "the stream was cut before the end: " + seen.size());
-          String last = seen.isEmpty() ? "0" : seen.get(seen.size() - 1);
+          String last = String.valueOf(seen.isEmpty() ? 0 : seen.get(seen.size() - 1));
           return SseTestClient.connect(vertx, hub.port, "/rooms/slow/events?format=json",
               MultiMap.caseInsensitiveMultiMap().add("Last-Event-ID", last));
         })
@@ -75,11 +71,7 @@ class SseSlowConsumerTest {
           return again.expect("roster").compose(r -> drainUntil(again, seen, MESSAGES));
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          List<String> expected = new ArrayList<>();
-          for (int seq = 1; seq <= MESSAGES; seq++) {
-            expected.add(String.valueOf(seq));
-          }
-          assertEquals(expected, seen, "every message exactly once and in order across the cut");
+          Flood.assertAllOnceInOrder(seen, MESSAGES);
           ctx.completeNow();
         })));
     assertTrue(ctx.awaitCompletion(60, TimeUnit.SECONDS));
@@ -89,20 +81,20 @@ class SseSlowConsumerTest {
   }
 
   /** Once the stream has ended: the chat ids it delivered before the cut. */
-  private static Future<Void> drain(SseTestClient client, List<String> seen) {
+  private static Future<Void> drain(SseTestClient client, List<Long> seen) {
     return client.ended().map(v -> {
-      client.drain().stream().filter(e -> "chat".equals(e.event())).forEach(e -> seen.add(e.id()));
+      client.drain().stream().filter(e -> "chat".equals(e.event())).forEach(e -> seen.add(Long.parseLong(e.id())));
       return null;
     });
   }
 
-  private static Future<Void> drainUntil(SseTestClient client, List<String> seen, int count) {
+  private static Future<Void> drainUntil(SseTestClient client, List<Long> seen, int count) {
     if (seen.size() >= count) {
       return Future.succeededFuture();
     }
     return client.next().compose(e -> {
       if ("chat".equals(e.event())) {
-        seen.add(e.id());
+        seen.add(Long.parseLong(e.id()));
       }
       return drainUntil(client, seen, count);
     });

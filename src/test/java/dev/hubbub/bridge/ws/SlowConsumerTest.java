@@ -34,14 +34,10 @@ class SlowConsumerTest {
 
   @Test
   void aClientThatStopsReadingIsClosedWith1013AndResumes(Vertx vertx, VertxTestContext ctx) throws Throwable {
-    JsonObject overrides = new JsonObject()
-        .put("limits", new JsonObject().put("outboundQueueBytes", 16 * 1024))
-        .put("history", new JsonObject().put("resumeLimit", 2 * MESSAGES))
-        .put("stats", new JsonObject().put("intervalMs", 50));
     WebClient web = WebClient.create(vertx);
     WsTestClient[] slow = new WsTestClient[1];
     List<Long> seen = new ArrayList<>();
-    TestHub.start(vertx, overrides)
+    TestHub.start(vertx, Flood.slowConsumerHub(MESSAGES))
         .compose(hub -> WsTestClient.connect(vertx, hub.port, new WebSocketClientOptions().setReceiveBufferSize(4096))
             .compose(client -> {
               slow[0] = client;
@@ -73,11 +69,7 @@ class SlowConsumerTest {
         .onComplete(ctx.succeeding(history -> ctx.verify(() -> {
           assertEquals(false, history.getBoolean("truncated"));
           seen.addAll(chatSeqs(history.getJsonArray("messages")));
-          List<Long> expected = new ArrayList<>();
-          for (long seq = 1; seq <= MESSAGES; seq++) {
-            expected.add(seq);
-          }
-          assertEquals(expected, seen, "every message exactly once and in order across the cut");
+          Flood.assertAllOnceInOrder(seen, MESSAGES);
           ctx.completeNow();
         })));
     assertTrue(ctx.awaitCompletion(60, TimeUnit.SECONDS));
