@@ -77,8 +77,14 @@ public final class FeedEvent {
     if (encodings == null) {
       encodings = new IdentityHashMap<>(4);
     }
-    return (T) encodings.computeIfAbsent(encoding, e -> key == null || shared == null
-        ? encoding.encoder.apply(this)
-        : shared.computeIfAbsent(encoding.name + ' ' + key, () -> encoding.encoder.apply(this)));
+    // get, then put: an encoding may itself use another (the SSE JSON record uses the JSON text).
+    Object value = encodings.get(encoding);
+    if (value == null) {
+      value = key == null || shared == null
+          ? encoding.encoder.apply(this)
+          : shared.computeIfAbsent(encoding.name + ' ' + key, () -> encoding.encoder.apply(this));
+      encodings.put(encoding, value);
+    }
+    return (T) value;
   }
 }
