@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 
-
 /**
  * A protocol-level WebSocket client for tests: frames are queued as they arrive and read in order with
  * {@link #next()}, so a test reads like the conversation it checks. Every wait is bounded.
