@@ -9,7 +9,6 @@ import dev.hubbub.feed.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -56,7 +55,7 @@ final class AccountApi {
       request = new JsonObject().put("username", ctx.request().getFormAttribute("username"))
           .put("password", ctx.request().getFormAttribute("password"));
     } else {
-      request = jsonBody(ctx);
+      request = Json.body(ctx);
       if (request == null) {
         return;
       }
@@ -78,7 +77,7 @@ final class AccountApi {
           if (form) {
             redirect(ctx, "/dashboard?authError=" + URLEncoder.encode(Failure.messageOf(e), StandardCharsets.UTF_8));
           } else {
-            Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e));
+            Json.failed(ctx, e);
           }
         });
   }
@@ -123,7 +122,7 @@ final class AccountApi {
           HttpAuth.clearCookie(ctx.request(), ctx.response());
           ctx.response().setStatusCode(204).end();
         })
-        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+        .onFailure(e -> Json.failed(ctx, e));
   }
 
   /** {@code GET /api/rooms/{room}/access} → {@code {room, creator?, private, members}}, for whoever may read the room. */
@@ -131,12 +130,12 @@ final class AccountApi {
     auth.identify(ctx.request())
         .compose(who -> request(Addresses.ROOM_ACCESS, who.into(new JsonObject().put("room", ctx.pathParam("room")))))
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
-        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+        .onFailure(e -> Json.failed(ctx, e));
   }
 
   /** {@code PUT /api/rooms/{room}/access {private, members}}: the room's creator or an admin. */
   private void setRoomAccess(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = Json.body(ctx);
     if (body == null) {
       return;
     }
@@ -144,7 +143,7 @@ final class AccountApi {
         .compose(who -> request(Addresses.SET_ROOM_ACCESS, who.into(new JsonObject().put("room", ctx.pathParam("room"))
             .put("private", body.getValue("private")).put("members", body.getValue("members")))))
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
-        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+        .onFailure(e -> Json.failed(ctx, e));
   }
 
   /** A logged-in user; guests get a 401. */
@@ -165,18 +164,5 @@ final class AccountApi {
 
   private static void redirect(RoutingContext ctx, String location) {
     ctx.response().setStatusCode(303).putHeader("Location", location).end();
-  }
-
-  static JsonObject jsonBody(RoutingContext ctx) {
-    String text = ctx.body().asString();
-    try {
-      if (text != null && !text.isBlank()) {
-        return new JsonObject(text);
-      }
-    } catch (DecodeException | ClassCastException e) {
-      // answered below
-    }
-    Json.error(ctx, 400, "expected a JSON object body");
-    return null;
   }
 }

@@ -1,9 +1,11 @@
 package dev.hubbub.web;
 
+import dev.hubbub.feed.Failure;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Writes JSON responses. */
+/** Reads JSON request bodies and writes JSON responses. */
 final class Json {
 
   private Json() {
@@ -18,5 +20,24 @@ final class Json {
 
   static void error(RoutingContext ctx, int status, String message) {
     ok(ctx, status, new JsonObject().put("error", message));
+  }
+
+  /** A failed command's code and user-safe message as the answer. */
+  static void failed(RoutingContext ctx, Throwable e) {
+    error(ctx, Failure.codeOf(e), Failure.messageOf(e));
+  }
+
+  /** The request body as a JSON object, or null after answering 400. */
+  static JsonObject body(RoutingContext ctx) {
+    String text = ctx.body().asString();
+    try {
+      if (text != null && !text.isBlank()) {
+        return new JsonObject(text);
+      }
+    } catch (DecodeException | ClassCastException e) {
+      // answered below
+    }
+    error(ctx, 400, "expected a JSON object body");
+    return null;
   }
 }

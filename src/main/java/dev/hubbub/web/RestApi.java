@@ -2,10 +2,8 @@ package dev.hubbub.web;
 
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Failure;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -58,7 +56,7 @@ final class RestApi {
     auth.identify(ctx.request())
         .compose(who -> vertx.eventBus().<JsonObject>request(Addresses.ROOMS, new JsonObject()))
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
-        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+        .onFailure(e -> Json.failed(ctx, e));
   }
 
   /** The dashboard's live figures as JSON (see {@link Addresses#STATS_FEED} for the shape). */
@@ -66,7 +64,7 @@ final class RestApi {
     auth.identify(ctx.request())
         .compose(who -> vertx.eventBus().<JsonObject>request(Addresses.STATS, new JsonObject()))
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
-        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+        .onFailure(e -> Json.failed(ctx, e));
   }
 
   /**
@@ -92,12 +90,12 @@ final class RestApi {
     auth.identify(ctx.request())
         .compose(who -> vertx.eventBus().<JsonObject>request(Addresses.MESSAGES, who.into(query)))
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
-        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+        .onFailure(e -> Json.failed(ctx, e));
   }
 
   /** {@code POST /api/rooms/{room}/messages {text, cid?}} → 201 {@code {id, seq}} once committed; 200 for a repeated cid. */
   private void postMessage(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = Json.body(ctx);
     if (body == null) {
       return;
     }
@@ -110,7 +108,7 @@ final class RestApi {
 
   /** {@code PATCH /api/rooms/{room}/messages/{id} {text}} → 200 {@code {id, seq}}, the edit's own seq. */
   private void editMessage(RoutingContext ctx) {
-    JsonObject body = jsonBody(ctx);
+    JsonObject body = Json.body(ctx);
     if (body == null) {
       return;
     }
@@ -122,7 +120,7 @@ final class RestApi {
   private void deleteMessage(RoutingContext ctx) {
     // A logged-in user needs no body; a guest names themselves in one.
     String text = ctx.body().asString();
-    JsonObject body = text == null || text.isBlank() ? new JsonObject() : jsonBody(ctx);
+    JsonObject body = text == null || text.isBlank() ? new JsonObject() : Json.body(ctx);
     if (body == null) {
       return;
     }
@@ -141,23 +139,9 @@ final class RestApi {
           boolean created = address.equals(Addresses.CHAT) && !stored.getBoolean("duplicate", false);
           Json.ok(ctx, created ? 201 : 200, new JsonObject().put("id", stored.getString("id")).put("seq", stored.getLong("seq")));
         })
-        .onFailure(e -> Json.error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+        .onFailure(e -> Json.failed(ctx, e));
   }
 
-  /** The request body as a JSON object, or null after answering 400. */
-  private static JsonObject jsonBody(RoutingContext ctx) {
-    String text = ctx.body().asString();
-    if (text == null || text.isBlank()) {
-      Json.error(ctx, 400, "expected a JSON object body");
-      return null;
-    }
-    try {
-      return new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      Json.error(ctx, 400, "expected a JSON object body");
-      return null;
-    }
-  }
 
   /** Healthy when the core answers a command in time, so a wedged core shows up here. */
   private void health(RoutingContext ctx) {

@@ -13,6 +13,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,9 +38,10 @@ class EventBusSlowConsumerTest {
   private static final String ROOM = "slowbus";
   private static final String FEED = Addresses.roomFeed(ROOM);
 
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS) // a flood may outlast the default 30 s on a slow machine
   @ParameterizedTest
   @ValueSource(strings = {ConnectionReporter.TCP, ConnectionReporter.SOCKJS})
-  void aStalledBridgeClientIsCutOffAndResumesWithSince(String transport, Vertx vertx, VertxTestContext ctx) throws Throwable {
+  void aStalledBridgeClientIsCutOffAndResumesWithSince(String transport, Vertx vertx, VertxTestContext ctx) {
     WebClient web = WebClient.create(vertx);
     BusTestClient[] bus = new BusTestClient[1];
     List<Long> seen = new ArrayList<>();
@@ -79,10 +81,6 @@ class EventBusSlowConsumerTest {
           Flood.assertAllOnceInOrder(seen, MESSAGES);
           ctx.completeNow();
         })));
-    assertTrue(ctx.awaitCompletion(60, TimeUnit.SECONDS));
-    if (ctx.failed()) {
-      throw ctx.causeOfFailure();
-    }
   }
 
   private static Future<BusTestClient> connect(Vertx vertx, TestHub hub, String transport, boolean tinyReceiveBuffer) {

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,8 +43,9 @@ class SseSlowConsumerTest {
         }));
   }
 
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS) // a flood may outlast the default 30 s on a slow machine
   @Test
-  void aStalledStreamIsClosedAndResumesAfterItsLastEventId(Vertx vertx, VertxTestContext ctx) throws Throwable {
+  void aStalledStreamIsClosedAndResumesAfterItsLastEventId(Vertx vertx, VertxTestContext ctx) {
     SseTestClient[] sse = new SseTestClient[2];
     List<Long> seen = new ArrayList<>();
     SseTestClient.connect(vertx, new HttpClientOptions().setReceiveBufferSize(4096), hub.port, "/rooms/slow/events?format=json", null)
@@ -74,10 +76,6 @@ class SseSlowConsumerTest {
           Flood.assertAllOnceInOrder(seen, MESSAGES);
           ctx.completeNow();
         })));
-    assertTrue(ctx.awaitCompletion(60, TimeUnit.SECONDS));
-    if (ctx.failed()) {
-      throw ctx.causeOfFailure();
-    }
   }
 
   /** Once the stream has ended: the chat ids it delivered before the cut. */

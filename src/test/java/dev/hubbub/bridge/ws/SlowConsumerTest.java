@@ -10,6 +10,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
@@ -32,8 +33,9 @@ class SlowConsumerTest {
   private static final int MESSAGES = Flood.messagesToOverflowKernelBuffers();
   private static final String REASON = "slow consumer: reconnect and resume after seq ";
 
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS) // a flood may outlast the default 30 s on a slow machine
   @Test
-  void aClientThatStopsReadingIsClosedWith1013AndResumes(Vertx vertx, VertxTestContext ctx) throws Throwable {
+  void aClientThatStopsReadingIsClosedWith1013AndResumes(Vertx vertx, VertxTestContext ctx) {
     WebClient web = WebClient.create(vertx);
     WsTestClient[] slow = new WsTestClient[1];
     List<Long> seen = new ArrayList<>();
@@ -72,10 +74,6 @@ class SlowConsumerTest {
           Flood.assertAllOnceInOrder(seen, MESSAGES);
           ctx.completeNow();
         })));
-    assertTrue(ctx.awaitCompletion(60, TimeUnit.SECONDS));
-    if (ctx.failed()) {
-      throw ctx.causeOfFailure();
-    }
   }
 
   private static int users(JsonObject snapshot, String room) {
