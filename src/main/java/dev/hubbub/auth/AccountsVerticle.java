@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns accounts and room access: registration, login (with its rate limits), the user lookups that tokens
@@ -30,10 +32,14 @@ import java.util.function.Function;
  */
 public class AccountsVerticle extends VerticleBase {
 
+  private static final Logger log = LoggerFactory.getLogger(AccountsVerticle.class);
+
   static final int MIN_PASSWORD = 8;
   static final int MAX_PASSWORD = 128;
   static final int MAX_MEMBERS = 1000;
   private static final int CACHE_SIZE = 10_000;
+  /** Pages of history a claim looks through for other people's messages; a longer history is an admin's to assign. */
+  static final int CLAIM_SCAN_PAGES = 5;
 
   private HubConfig.Auth config;
   private AccountStore store;
@@ -41,6 +47,10 @@ public class AccountsVerticle extends VerticleBase {
   private LoginThrottle throttle;
   /** name key → the user as lookups answer it ({username, roles}), or null for "no such user". */
   private final Map<String, JsonObject> users = lru();
+  /** skeleton → the registered name with it, or null for none ({@link Names#skeleton}). */
+  private final Map<String, String> lookAlikes = lru();
+  /** Rooms known to hold messages of several people or of guests: nobody may claim them. */
+  private final Map<String, Boolean> unclaimable = lru();
   private final Map<String, RoomPolicy> policies = lru();
   /** Policy loads in flight, so concurrent requests for one room share one read. */
   private final Map<String, Future<RoomPolicy>> loading = new HashMap<>();
@@ -50,13 +60,22 @@ public class AccountsVerticle extends VerticleBase {
     HubConfig hub = HubConfig.from(config());
     config = hub.auth();
     throttle = new LoginThrottle(config.maxFailedLogins(), config.maxFailedLoginsPerAddress(), config.failedLoginWindowSeconds() * 1000L);
-    return vertx.executeBlocking(() -> new Passwords(config.passwordIterations()))
+    return vertx.executeBlocking(() -> {
+          Names.warmUp(); // ICU's confusables data, loaded here rather than on an event loop
+          return new Passwords(config.passwordIterations());
+        })
         .compose(p -> {
           passwords = p;
           return Databases.open(vertx, hub.db());
         })
         .compose(pool -> {
           store = new AccountStore(pool);
+          return store.fillSkeletons();
+        })
+        .compose(clashes -> {
+          if (clashes > 0) {
+            log.warn("{} registered names look like other registered names; their look-alikes are still refused", clashes);
+          }
           EventBus bus = vertx.eventBus();
           return Future.all(List.of(
               bus.<JsonObject>consumer(Addresses.REGISTER, msg -> answer(msg, this::register)).completion(),
@@ -82,10 +101,14 @@ public class AccountsVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> passwords.hash(password), true)
         .compose(hash -> store.insertUser(username, hash))
         .compose(created -> {
-          if (!created) {
+          if (created == AccountStore.Insert.TAKEN) {
             return Future.failedFuture(Failure.conflict("username '" + username + "' is taken"));
           }
+          if (created == AccountStore.Insert.LOOK_ALIKE) {
+            return Future.failedFuture(Failure.conflict("username '" + username + "' looks like a registered name: pick another"));
+          }
           users.remove(AccountStore.key(username));
+          lookAlikes.remove(Names.skeleton(username));
           return user(new JsonObject().put("username", username));
         });
   }
@@ -135,22 +158,44 @@ public class AccountsVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Deletes the account, then publishes {@link Addresses#ACCOUNT_DELETED} so every bridge cuts its open
+   * connections at once (they verified the user when they opened, and would otherwise go on until expiry).
+   */
   private Future<JsonObject> deleteUser(JsonObject body) {
     String username = Rules.string(body, "username");
     return store.deleteUser(username).compose(deleted -> {
       users.remove(AccountStore.key(username));
-      policies.clear(); // memberships went with the user
-      return deleted ? Future.succeededFuture(new JsonObject().put("deleted", true)) : Future.failedFuture(Failure.notFound("no such user"));
+      lookAlikes.clear();
+      policies.clear(); // memberships went with the user, and their rooms lost their creator
+      if (!deleted) {
+        return Future.failedFuture(Failure.notFound("no such user"));
+      }
+      vertx.eventBus().publish(Addresses.ACCOUNT_DELETED, new JsonObject().put("username", username));
+      return Future.succeededFuture(new JsonObject().put("deleted", true));
     });
   }
 
-  /** {@code {username, roles}}: roles stored with the user plus {@code admin} for the names in {@code auth.admins}. */
+  /** The registered name {@code name} could be taken for (itself included), or null; one indexed lookup, cached. */
+  private Future<String> lookAlike(String name) {
+    String skeleton = Names.skeleton(name);
+    if (lookAlikes.containsKey(skeleton)) {
+      return Future.succeededFuture(lookAlikes.get(skeleton));
+    }
+    return store.lookAlike(name).onSuccess(found -> lookAlikes.put(skeleton, found));
+  }
+
+  /**
+   * {@code {username, roles, account, createdAt}}: roles stored with the user plus {@code admin} for the names
+   * in {@code auth.admins}; {@code account} is the immutable id tokens carry.
+   */
   private JsonObject view(AccountStore.User stored) {
     Set<String> roles = new LinkedHashSet<>(stored.roles());
     if (config.admins().stream().anyMatch(a -> AccountStore.key(a).equals(AccountStore.key(stored.username())))) {
       roles.add(HubConfig.Auth.ADMIN);
     }
-    return new JsonObject().put("username", stored.username()).put("roles", new JsonArray(new ArrayList<>(roles)));
+    return new JsonObject().put("username", stored.username()).put("roles", new JsonArray(new ArrayList<>(roles)))
+        .put("account", stored.id()).put("createdAt", stored.createdAt());
   }
 
   private static String password(JsonObject body) {
@@ -167,9 +212,13 @@ public class AccountsVerticle extends VerticleBase {
     String room = Rules.room(body);
     Identity who = Identity.of(body);
     boolean claim = Boolean.TRUE.equals(body.getValue("claim")) && !who.guest() && who.username() != null;
-    Future<RoomPolicy> policy = policy(room).compose(p -> claim && p.creator() == null ? claim(room, who.username()) : Future.succeededFuture(p));
+    Future<RoomPolicy> policy = policy(room).compose(p -> claim && !p.owned()
+        ? othersPosted(room, who).compose(others -> others ? Future.succeededFuture(p) : claim(room, who.username()))
+        : Future.succeededFuture(p));
+    // A guest may not use a registered name, in any case or any look-alike form.
     Future<Boolean> nameTaken = who.guest() && who.username() != null
-        ? lookUp(who.username()).map(user -> user != null) : Future.succeededFuture(false);
+        ? lookUp(who.username()).compose(user -> user != null ? Future.succeededFuture(true) : lookAlike(who.username()).map(n -> n != null))
+        : Future.succeededFuture(false);
     return Future.all(policy, nameTaken).map(v -> verdict(policy.result(), who, nameTaken.result()));
   }
 
@@ -209,13 +258,22 @@ public class AccountsVerticle extends VerticleBase {
       throw Failure.badRequest("field 'private' must be true or false");
     }
     List<String> members = members(body);
+    String assigned = body.getValue("creator") == null ? null : Rules.username(new JsonObject().put("username", body.getValue("creator")));
+    if (assigned != null && !who.admin()) {
+      throw Failure.forbidden("only an admin may assign a room's creator");
+    }
     return policy(room).compose(p -> {
-      if (p.creator() != null && !p.canManage(who)) {
+      if (p.owned() && !p.canManage(who)) {
         return Future.failedFuture(Failure.forbidden("only the room's creator or an admin may change who is let in"));
       }
-      return store.setAccess(room, who.username(), membersOnly, members);
+      // Claiming an unowned room this way must not lock people out of a room they have been using.
+      Future<Boolean> others = p.owned() || who.admin() ? Future.succeededFuture(false) : othersPosted(room, who);
+      return others.compose(taken -> taken
+          ? Future.failedFuture(Failure.forbidden("room '" + room + "' holds other people's messages: only an admin can assign it"))
+          : registered(assigned == null ? members : concat(members, assigned)))
+          .compose(v -> store.setAccess(room, assigned == null ? who.username() : assigned, assigned != null, membersOnly, members));
     }).map(stored -> {
-      RoomPolicy changed = new RoomPolicy(room, stored.creator(), stored.membersOnly(), Set.copyOf(stored.members()));
+      RoomPolicy changed = new RoomPolicy(room, stored.creator(), true, stored.membersOnly(), Set.copyOf(stored.members()));
       policies.put(room, changed);
       vertx.eventBus().publish(Addresses.ACCESS_CHANGED, changed.toJson());
       return changed.toJson();
@@ -243,7 +301,7 @@ public class AccountsVerticle extends VerticleBase {
       return Future.succeededFuture(cached);
     }
     return loading.computeIfAbsent(room, r -> store.room(r)
-        .map(stored -> stored == null ? RoomPolicy.open(r) : new RoomPolicy(r, stored.creator(), stored.membersOnly(), Set.copyOf(stored.members())))
+        .map(stored -> stored == null ? RoomPolicy.open(r) : new RoomPolicy(r, stored.creator(), true, stored.membersOnly(), Set.copyOf(stored.members())))
         .onComplete(loaded -> {
           loading.remove(r);
           if (loaded.succeeded()) {
@@ -252,11 +310,65 @@ public class AccountsVerticle extends VerticleBase {
         }));
   }
 
+  /** Fails with a 400 naming the first of {@code names} that is not a registered user. */
+  private Future<Void> registered(List<String> names) {
+    Future<Void> all = Future.succeededFuture();
+    for (String name : names) {
+      all = all.compose(v -> lookUp(name).compose(user -> user != null ? Future.<Void>succeededFuture()
+          : Future.failedFuture(Failure.badRequest("no such user '" + name + "': members and creators must be registered"))));
+    }
+    return all;
+  }
+
+  private static List<String> concat(List<String> names, String name) {
+    List<String> all = new ArrayList<>(names);
+    all.add(name);
+    return all;
+  }
+
+  /**
+   * Whether the room's history holds a message by anyone but {@code who} (a guest's counts, whatever its
+   * name): such a room is not for a newcomer to claim. Looks through {@value #CLAIM_SCAN_PAGES} pages at
+   * most, newest first; a longer history of one's own alone is left for an admin to assign too.
+   */
+  private Future<Boolean> othersPosted(String room, Identity who) {
+    if (unclaimable.containsKey(room)) {
+      return Future.succeededFuture(true);
+    }
+    return othersPosted(room, who, null, 0).onSuccess(others -> {
+      if (others) {
+        unclaimable.put(room, true);
+      }
+    });
+  }
+
+  private Future<Boolean> othersPosted(String room, Identity who, Long before, int page) {
+    JsonObject query = who.into(new JsonObject().put("room", room).put("limit", Rules.MAX_PAGE));
+    if (before != null) {
+      query.put("before", before);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.MESSAGES, query).compose(reply -> {
+      JsonArray messages = reply.body().getJsonArray("messages", new JsonArray());
+      long oldest = Long.MAX_VALUE;
+      for (Object m : messages) {
+        JsonObject message = (JsonObject) m;
+        if (Boolean.TRUE.equals(message.getValue("guest")) || !who.username().equals(message.getValue("username"))) {
+          return Future.succeededFuture(true);
+        }
+        oldest = Math.min(oldest, message.getLong("seq", Long.MAX_VALUE));
+      }
+      if (!reply.body().getBoolean("more", false) || messages.isEmpty()) {
+        return Future.succeededFuture(false);
+      }
+      return page + 1 >= CLAIM_SCAN_PAGES ? Future.succeededFuture(true) : othersPosted(room, who, oldest, page + 1);
+    });
+  }
+
   /** Records {@code creator} as the owner of an unowned room; if someone was faster, theirs stands. */
   private Future<RoomPolicy> claim(String room, String creator) {
     return store.claimRoom(room, creator).compose(claimed -> {
       if (claimed) {
-        RoomPolicy owned = new RoomPolicy(room, creator, false, Set.of());
+        RoomPolicy owned = new RoomPolicy(room, creator, true, false, Set.of());
         policies.put(room, owned);
         return Future.succeededFuture(owned);
       }

@@ -29,9 +29,15 @@ import java.util.List;
  * <p>A token is accepted only when its signature verifies with a configured key (so {@code alg: none} and
  * forgeries fail), it carries an {@code exp} that has not passed, its {@code iss} is ours (when one is
  * configured), and its {@code sub} names a user that still exists: the user is looked up on every
- * connection and request, which is also where their current roles come from.
+ * connection and request, which is also where their current roles come from. Our tokens also carry the
+ * account's immutable id ({@value #ACCOUNT_CLAIM}), so a name deleted and registered again does not bring
+ * the old tokens back; a token without it (an identity provider's) must have been issued ({@code iat}) no
+ * earlier than the account. A claim of the wrong type is a bad token like any other (401), never an error.
  */
 public final class Authenticator {
+
+  /** The claim that names the account a token was issued to. */
+  public static final String ACCOUNT_CLAIM = "aid";
 
   private final Vertx vertx;
   private final HubConfig.Auth config;
@@ -72,15 +78,19 @@ public final class Authenticator {
     return Future.all(loads).map(v -> new Authenticator(vertx, config, JWTAuth.create(vertx, options)));
   }
 
-  /** A token for {@code username}, valid for {@code auth.jwt.expirySeconds}. Roles are not put in it: they are looked up. */
-  public Issued issue(String username) {
+  /**
+   * A token for the account {@code user} ({@code {username, account}} as {@code Addresses.USER} answers it),
+   * valid for {@code auth.jwt.expirySeconds}. Roles are not put in it: they are looked up.
+   */
+  public Issued issue(JsonObject user) {
+    String username = user.getString("username");
     int seconds = config.jwt().expirySeconds();
     long expiresAt = (System.currentTimeMillis() / 1000 + seconds) * 1000;
     JWTOptions options = new JWTOptions().setAlgorithm(config.jwt().algorithm()).setExpiresInSeconds(seconds).setSubject(username);
     if (!config.jwt().issuer().isEmpty()) {
       options.setIssuer(config.jwt().issuer());
     }
-    return new Issued(jwt.generateToken(new JsonObject(), options), expiresAt);
+    return new Issued(jwt.generateToken(new JsonObject().put(ACCOUNT_CLAIM, user.getString("account")), options), expiresAt);
   }
 
   /**
@@ -91,26 +101,48 @@ public final class Authenticator {
     if (credentials == null || credentials.token().isEmpty()) {
       return Future.failedFuture(Failure.unauthorized("invalid token"));
     }
-    return jwt.authenticate(new TokenCredentials(credentials.token()))
+    Future<io.vertx.ext.auth.User> authenticated;
+    try {
+      // The JWT library may throw, rather than fail, on a signed token whose claims have the wrong types.
+      authenticated = jwt.authenticate(new TokenCredentials(credentials.token()));
+    } catch (RuntimeException e) {
+      authenticated = Future.failedFuture(e);
+    }
+    return authenticated
         .recover(e -> Future.failedFuture(Failure.unauthorized(String.valueOf(e.getMessage()).contains("expired")
             ? "token expired: log in again" : "invalid token")))
         .compose(user -> {
           JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
           Object sub = claims.getValue("sub");
           Object exp = claims.getValue("exp");
-          if (!(sub instanceof String name) || name.isEmpty() || !(exp instanceof Number expiry)) {
+          Object account = claims.getValue(ACCOUNT_CLAIM);
+          Object iat = claims.getValue("iat");
+          if (!(sub instanceof String name) || name.isEmpty() || !(exp instanceof Number expiry)
+              || account != null && !(account instanceof String) || iat != null && !(iat instanceof Number)) {
             return Future.failedFuture(Failure.unauthorized("invalid token: it must name its user (sub) and expire (exp)"));
           }
           return vertx.eventBus().<JsonObject>request(Addresses.USER, new JsonObject().put("username", name))
               .recover(e -> Future.failedFuture(e instanceof ReplyException r && r.failureCode() == Failure.NOT_FOUND
                   ? Failure.unauthorized("invalid token: the user no longer exists") : e))
-              .map(reply -> {
+              .compose(reply -> {
                 JsonObject found = reply.body();
+                if (!sameAccount(found, (String) account, (Number) iat)) {
+                  return Future.failedFuture(Failure.unauthorized("invalid token: it was issued to an account that no longer exists"));
+                }
                 List<String> roles = new ArrayList<>();
                 found.getJsonArray("roles", new JsonArray()).forEach(r -> roles.add(String.valueOf(r)));
-                return Identity.user(found.getString("username"), roles, expiry.longValue() * 1000);
+                return Future.succeededFuture(Identity.user(found.getString("username"), roles, expiry.longValue() * 1000));
               });
-        });
+        })
+        .recover(e -> Future.failedFuture(e instanceof Failure.Rejected || e instanceof ReplyException ? e : Failure.unauthorized("invalid token")));
+  }
+
+  /** Whether a token with these claims was issued to the account {@code found} rather than to an earlier holder of its name. */
+  private static boolean sameAccount(JsonObject found, String account, Number iat) {
+    if (account != null) {
+      return account.equals(found.getString("account"));
+    }
+    return iat != null && iat.longValue() >= found.getLong("createdAt", Long.MAX_VALUE) / 1000;
   }
 
   private static Future<String> pem(Vertx vertx, String path) {

@@ -12,16 +12,18 @@ import java.util.TreeSet;
  * Who may read and write a room. A room nobody owns, or whose owner has not made it members-only, is open
  * to everyone; a members-only room is open to its creator, its members and admins, never to guests.
  *
- * @param creator null while nobody owns the room
+ * @param creator the creator's current name; null while nobody owns the room, or once the creator's account is gone
+ * @param owned   whether someone claimed the room; a room whose creator's account is gone stays owned, so
+ *                nobody but an admin can take it over (the name registered again inherits nothing)
  */
-public record RoomPolicy(String room, String creator, boolean membersOnly, Set<String> members) {
+public record RoomPolicy(String room, String creator, boolean owned, boolean membersOnly, Set<String> members) {
 
   public RoomPolicy {
     members = Set.copyOf(members);
   }
 
   public static RoomPolicy open(String room) {
-    return new RoomPolicy(room, null, false, Set.of());
+    return new RoomPolicy(room, null, false, false, Set.of());
   }
 
   public boolean canRead(Identity who) {
@@ -57,7 +59,8 @@ public record RoomPolicy(String room, String creator, boolean membersOnly, Set<S
   public static RoomPolicy fromJson(JsonObject json) {
     Set<String> members = new TreeSet<>();
     json.getJsonArray("members", new JsonArray()).forEach(m -> members.add(String.valueOf(m)));
-    return new RoomPolicy(json.getString("room"), json.getString("creator"), json.getBoolean("private", false), members);
+    String creator = json.getString("creator");
+    return new RoomPolicy(json.getString("room"), creator, creator != null, json.getBoolean("private", false), members);
   }
 
   public List<String> memberList() {

@@ -132,6 +132,9 @@ public final class Addresses {
   /** {@code {username}} → {@code {deleted: true}}; 404 when there was no such user. Their tokens stop working. */
   public static final String DELETE_USER = "hubbub.auth.delete";
 
+  /** Published {@code {username}} once an account is deleted: every bridge cuts that user's open connections. */
+  public static final String ACCOUNT_DELETED = "hubbub.auth.deleted";
+
   private Addresses() {
   }
 

@@ -1,5 +1,7 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.auth.Names;
+
 import io.vertx.core.json.JsonObject;
 
 import java.util.regex.Pattern;
@@ -30,8 +32,9 @@ public final class Rules {
     return room;
   }
 
+  /** A username in its normal form (NFKC, see {@link Names}); look-alikes of others' names are refused by the core. */
   public static String username(JsonObject body) {
-    String name = string(body, "username");
+    String name = Names.normalise(string(body, "username"));
     int length = name.codePointCount(0, name.length());
     if (length < 1 || length > MAX_USERNAME || name.isBlank()) {
       throw Failure.badRequest("username must be 1-" + MAX_USERNAME + " printable characters");

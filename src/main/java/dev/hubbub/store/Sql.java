@@ -48,27 +48,44 @@ final class Sql {
 
   static final char LIKE_ESCAPE = '!';
 
-  // Accounts and room access (AccountStore). A user is found by the lower-cased name, name_key.
+  // Accounts and room access (AccountStore). A user is found by the lower-cased NFKC name, name_key; what
+  // belongs to an account (rooms it created, memberships) is tied to its immutable account_id.
 
-  static final String USER = "SELECT username, password_hash, roles FROM users WHERE name_key = ?";
+  static final String USER = "SELECT account_id, username, password_hash, roles, created_at FROM users WHERE name_key = ?";
 
-  static final String INSERT_USER = "INSERT INTO users (name_key, username, password_hash, roles, created_at) VALUES (?, ?, ?, '', ?)";
+  static final String USER_BY_SKELETON = "SELECT username FROM users WHERE skeleton = ?";
 
-  static final String DELETE_USER = "DELETE FROM users WHERE name_key = ?";
+  static final String INSERT_USER = "INSERT INTO users (name_key, username, password_hash, roles, created_at, account_id, skeleton)"
+      + " VALUES (?, ?, ?, '', ?, ?, ?)";
 
-  static final String DELETE_USER_MEMBERSHIPS = "DELETE FROM room_members WHERE username = ?";
+  static final String USERS_WITHOUT_SKELETON = "SELECT name_key, username FROM users WHERE skeleton IS NULL";
 
-  static final String ROOM = "SELECT creator, members_only FROM rooms WHERE room = ?";
+  static final String SET_SKELETON = "UPDATE users SET skeleton = ? WHERE name_key = ?";
 
-  static final String ROOM_MEMBERS = "SELECT username FROM room_members WHERE room = ? ORDER BY username";
+  static final String DELETE_USER = "DELETE FROM users WHERE account_id = ?";
 
-  static final String INSERT_ROOM = "INSERT INTO rooms (room, creator, members_only, created_at) VALUES (?, ?, ?, ?)";
+  static final String DELETE_USER_MEMBERSHIPS = "DELETE FROM room_members WHERE account_id = ?";
+
+  /** The living creator's current name (null when their account is gone) and the room's mode. */
+  static final String ROOM = "SELECT u.username, r.members_only FROM rooms r LEFT JOIN users u ON u.account_id = r.creator_id"
+      + " WHERE r.room = ?";
+
+  static final String ROOM_MEMBERS = "SELECT u.username FROM room_members m JOIN users u ON u.account_id = m.account_id"
+      + " WHERE m.room = ? ORDER BY u.username";
+
+  /** Records a registered user (by name_key) as a room's creator; inserts nothing for a name nobody holds. */
+  static final String INSERT_ROOM = "INSERT INTO rooms (room, creator, creator_id, members_only, created_at)"
+      + " SELECT ?, username, account_id, ?, ? FROM users WHERE name_key = ?";
 
   static final String UPDATE_ROOM = "UPDATE rooms SET members_only = ? WHERE room = ?";
 
+  static final String ASSIGN_ROOM = "UPDATE rooms SET creator = (SELECT username FROM users WHERE name_key = ?),"
+      + " creator_id = (SELECT account_id FROM users WHERE name_key = ?) WHERE room = ?";
+
   static final String CLEAR_ROOM_MEMBERS = "DELETE FROM room_members WHERE room = ?";
 
-  static final String INSERT_ROOM_MEMBER = "INSERT INTO room_members (room, username) VALUES (?, ?)";
+  static final String INSERT_ROOM_MEMBER = "INSERT INTO room_members (room, username, account_id)"
+      + " SELECT ?, username, account_id FROM users WHERE name_key = ?";
 
   private Sql() {
   }

@@ -65,12 +65,13 @@ final class AccountApi {
     vertx.eventBus().<JsonObject>request(address, request)
         .onSuccess(reply -> {
           JsonObject user = reply.body();
-          Authenticator.Issued issued = auth.authenticator().issue(user.getString("username"));
+          Authenticator.Issued issued = auth.authenticator().issue(user);
           auth.setCookie(ctx.request(), ctx.response(), issued);
           if (form) {
             redirect(ctx, "/dashboard");
           } else {
-            Json.ok(ctx, status, user.copy().put("token", issued.token()).put("expiresAt", issued.expiresAt()));
+            Json.ok(ctx, status, new JsonObject().put("username", user.getString("username")).put("roles", user.getJsonArray("roles"))
+                .put("token", issued.token()).put("expiresAt", issued.expiresAt()));
           }
         })
         .onFailure(e -> {

@@ -40,11 +40,12 @@ public final class Accounts {
     return "Bearer " + token;
   }
 
-  /** A token for {@code sub} signed with {@code secret}, expiring {@code expiresInSeconds} from now (negative: already expired). */
+  /** A token for {@code sub} (as an identity provider would make it: no account claim) signed with {@code secret}, expiring {@code expiresInSeconds} from now (negative: already expired). */
   public static String token(Vertx vertx, String secret, String sub, long expiresInSeconds) {
     JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     long now = System.currentTimeMillis() / 1000;
-    JsonObject claims = new JsonObject().put("exp", now + expiresInSeconds).put("iss", "hubbub");
+    // iat: a token without the account claim must not be older than the account it names.
+    JsonObject claims = new JsonObject().put("exp", now + expiresInSeconds).put("iss", "hubbub").put("iat", now);
     return jwt.generateToken(claims, new JWTOptions().setSubject(sub).setNoTimestamp(true));
   }
 
