@@ -2,6 +2,7 @@ package dev.hubbub.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,7 +78,7 @@ public record HubConfig(Http http, Limits limits, History history, Db db, Sse ss
    * @param allowedOrigins            origins a cookie-authenticated WebSocket may come from; empty: the Host's own
    * @param admins                    usernames that hold the {@code admin} role
    * @param passwordIterations        PBKDF2-HMAC-SHA512 iterations for new password hashes
-   * @param csrfSecret                signs CSRF tokens; empty: random at start-up
+   * @param csrfSecret                signs CSRF tokens; empty: one generated and kept in the data directory
    * @param maxFailedLogins           failed logins per account within the window before it is locked for the rest of it
    * @param maxFailedLoginsPerAddress failed logins per client address within the window
    * @param failedLoginWindowSeconds  the window those limits count over
@@ -90,7 +91,8 @@ public record HubConfig(Http http, Limits limits, History history, Db db, Sse ss
 
   /**
    * @param algorithm      HS256/HS384/HS512 (shared {@code secret}) or RS256/ES256... (PEM key files)
-   * @param secret         the HMAC secret; empty: a random one at start-up (tokens then die with the process)
+   * @param secret         the HMAC secret, at least {@value HubConfig#MIN_SECRET_BYTES} bytes; empty: one generated
+   *                       and kept in the data directory
    * @param privateKeyPath PEM (PKCS#8) private key that signs tokens, for RS/ES/PS algorithms
    * @param publicKeyPath  PEM public key that verifies them
    * @param jwksUrl        a JWKS document whose keys also verify tokens (e.g. from an identity provider)
@@ -104,6 +106,9 @@ public record HubConfig(Http http, Limits limits, History history, Db db, Sse ss
       return algorithm.startsWith("HS");
     }
   }
+
+  /** The shortest HMAC secret accepted (RFC 7518 §3.2: at least the hash's size, 256 bits for HS256). */
+  public static final int MIN_SECRET_BYTES = 32;
 
   public static HubConfig from(JsonObject json) {
     JsonObject http = json.getJsonObject("http", new JsonObject());
@@ -138,6 +143,13 @@ public record HubConfig(Http http, Limits limits, History history, Db db, Sse ss
     }
     Jwt keys = new Jwt(algorithm, optional(jwt, "secret"), optional(jwt, "privateKeyPath"), optional(jwt, "publicKeyPath"),
         optional(jwt, "jwksUrl"), optional(jwt, "issuer"), positive(jwt, "expirySeconds"));
+    int secretBytes = keys.secret().getBytes(StandardCharsets.UTF_8).length;
+    if (keys.hmac() && !keys.secret().isEmpty() && secretBytes < MIN_SECRET_BYTES) {
+      // A short HMAC secret can be guessed offline from any one token, and then tokens forged for anyone.
+      throw new IllegalArgumentException("config auth.jwt.secret (HUBBUB_AUTH_JWT_SECRET) is " + secretBytes + " bytes: an "
+          + algorithm + " secret needs at least " + MIN_SECRET_BYTES + " random bytes (e.g. openssl rand -base64 48),"
+          + " or leave it empty for one generated and kept in the data directory");
+    }
     if (!keys.hmac() && (keys.privateKeyPath().isEmpty() || keys.publicKeyPath().isEmpty())) {
       throw new IllegalArgumentException("config auth.jwt." + algorithm + " needs privateKeyPath and publicKeyPath (PEM files)");
     }

@@ -47,6 +47,14 @@ final class BusBridge {
         }
       }
     });
+    vertx.eventBus().<JsonObject>consumer(Addresses.ACCOUNT_DELETED, msg -> accountDeleted(msg.body().getString("username")));
+  }
+
+  /** A deleted account's connections are cut at once: they may have verified its token before. */
+  private void accountDeleted(String username) {
+    for (BusBridgeConnection connection : new ArrayList<>(connections)) {
+      connection.accountDeleted(username);
+    }
   }
 
   /** {@code handshake}: credentials the transport brought when the connection opened, or null. */

@@ -6,6 +6,7 @@ import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.store.AccountStore;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -268,6 +269,22 @@ final class BusBridgeConnection {
     if (subscriptions.remove(subscription.address, subscription)) {
       drop(subscription);
       error(subscription.address, code, reason);
+    }
+  }
+
+  /**
+   * An account was deleted: a connection that acted for it (its last verified token, or a subscription) is
+   * told why ({@code err} 401) and closed, so a cached verification cannot outlive the account.
+   */
+  void accountDeleted(String username) {
+    String deleted = AccountStore.key(username);
+    boolean actedForIt = verified != null && AccountStore.key(verified.username()).equals(deleted)
+        || subscriptions.values().stream().anyMatch(s -> !s.reader.guest() && s.reader.username() != null
+            && AccountStore.key(s.reader.username()).equals(deleted));
+    if (actedForIt) {
+      verifiedToken = null;
+      verified = null;
+      disconnect(401, "account deleted: log in again");
     }
   }
 

@@ -40,7 +40,8 @@ public final class SockJsBridge {
     MultiMap headers = socket.routingContext() != null ? socket.routingContext().request().headers() : socket.headers();
     Credentials handshake = Credentials.from(headers);
     boolean foreignCookie = handshake != null && handshake.fromCookie()
-        && !Origins.allowed(headers, bridge.config.auth().allowedOrigins());
+        && !Origins.allowed(headers, bridge.config.auth().allowedOrigins(),
+            socket.routingContext() != null && socket.routingContext().request().isSSL() ? "https" : "http");
     BusBridgeConnection connection = bridge.open(
         BusBridgeConnection.Transport.of(socket, () -> socket.close(CLOSE_CODE, "closed by server")),
         foreignCookie ? null : handshake);

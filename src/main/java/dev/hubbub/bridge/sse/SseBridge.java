@@ -11,6 +11,7 @@ import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
 import dev.hubbub.stats.ConnectionReporter;
+import dev.hubbub.store.AccountStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,8 @@ public final class SseBridge {
   private final Set<SseStream> streams = new LinkedHashSet<>();
   /** Dashboard streams and the encoding each one wants. */
   private final Map<SseStream, FeedEvent.Encoding<String>> dashboards = new HashMap<>();
+  /** Who each open stream reads as, so a deleted account's streams can be ended. */
+  private final Map<SseStream, Identity> readers = new HashMap<>();
   private MessageConsumer<JsonObject> statsConsumer;
 
   private final FeedEvent.Encoding<String> jsonRecord;
@@ -68,6 +71,13 @@ public final class SseBridge {
         }
       }
     });
+    // A deleted account's streams end at once, whatever their token's expiry.
+    vertx.eventBus().<JsonObject>consumer(Addresses.ACCOUNT_DELETED, msg -> {
+      String deleted = AccountStore.key(msg.body().getString("username"));
+      new ArrayList<>(readers.entrySet()).stream()
+          .filter(e -> !e.getValue().guest() && e.getValue().username() != null && AccountStore.key(e.getValue().username()).equals(deleted))
+          .forEach(e -> e.getKey().close("account deleted: log in again"));
+    });
   }
 
   /**
@@ -96,6 +106,7 @@ public final class SseBridge {
             return;
           }
           SseStream stream = open(ctx);
+          readers.put(stream, reader);
           SseSession session = new SseSession(this, stream, room, encoding, reader);
           sessions.add(session);
           long expiry = endAtExpiry(stream, reader);
@@ -138,6 +149,7 @@ public final class SseBridge {
 
   private void watchDashboard(RoutingContext ctx, FeedEvent.Encoding<String> encoding, Identity reader) {
     SseStream stream = open(ctx);
+    readers.put(stream, reader);
     long expiry = endAtExpiry(stream, reader);
     dashboards.put(stream, encoding);
     if (statsConsumer == null) {
@@ -175,6 +187,7 @@ public final class SseBridge {
   }
 
   private void closed(SseStream stream) {
+    readers.remove(stream);
     if (streams.remove(stream)) {
       reporter.report(streams.size());
     }

@@ -43,6 +43,11 @@ public final class WebSocketBridge {
       RoomPolicy policy = RoomPolicy.fromJson(msg.body());
       new ArrayList<>(sessions).forEach(session -> session.accessChanged(policy));
     });
+    // A deleted account's connections close at once (4401), whatever their token's expiry.
+    vertx.eventBus().<JsonObject>consumer(Addresses.ACCOUNT_DELETED, msg -> {
+      String username = msg.body().getString("username");
+      new ArrayList<>(sessions).forEach(session -> session.accountDeleted(username));
+    });
     this.fanout = new RoomFanout<>(vertx);
     this.reporter = new ConnectionReporter(vertx, ConnectionReporter.WEBSOCKET);
   }
@@ -54,7 +59,8 @@ public final class WebSocketBridge {
    */
   public void handle(RoutingContext ctx) {
     Credentials credentials = Credentials.from(ctx.request().headers());
-    if (credentials != null && credentials.fromCookie() && !Origins.allowed(ctx.request().headers(), config.auth().allowedOrigins())) {
+    if (credentials != null && credentials.fromCookie() && !Origins.allowed(ctx.request().headers(), config.auth().allowedOrigins(),
+        ctx.request().isSSL() ? "https" : "http")) {
       ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json; charset=utf-8")
           .end(new JsonObject().put("error", "origin not allowed to use the login cookie").encode());
       return;

@@ -8,6 +8,7 @@ import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.store.AccountStore;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -126,6 +127,13 @@ final class WsSession extends FeedSession {
     if (expiryTimer >= 0) {
       bridge.vertx.cancelTimer(expiryTimer);
       expiryTimer = -1;
+    }
+  }
+
+  /** An account was deleted: if this connection is logged in as it, it closes with 4401. */
+  void accountDeleted(String deleted) {
+    if (identity != null && !identity.guest() && AccountStore.key(identity.username()).equals(AccountStore.key(deleted))) {
+      refuse("account deleted: log in again");
     }
   }
 

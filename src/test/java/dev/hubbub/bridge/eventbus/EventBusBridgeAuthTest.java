@@ -116,19 +116,20 @@ class EventBusBridgeAuthTest {
             })
             .compose(m -> {
               users[2] = m;
-              return connect(vertx, hub, transport);
+              // Alice's first post in the new room makes her its creator.
+              return connect(vertx, hub, transport).compose(alice -> {
+                alice.request(Addresses.CHAT, chat("secret", "claim", "alice"), bearer(users[0].getString("token")));
+                return alice.next();
+              });
             })
+            .compose(x -> connect(vertx, hub, transport))
             .compose(g -> {
-              // A guest follows the room while it is open; alice's first post makes her its creator.
+              // A guest follows the room while it is open.
               guest[0] = g;
               g.register(feed);
               g.request(Addresses.CHAT, chat("secret", "guest was here", "visitor"));
-              return g.nextEvent("chat").compose(x -> g.next());
+              return g.nextEvent("chat").compose(y -> g.next());
             })
-            .compose(x -> connect(vertx, hub, transport).compose(alice -> {
-              alice.request(Addresses.CHAT, chat("secret", "claim", "alice"), bearer(users[0].getString("token")));
-              return alice.next();
-            }))
             .compose(x -> web.put(hub.port, "127.0.0.1", "/api/rooms/secret/access")
                 .putHeader("Authorization", Accounts.bearer(users[0].getString("token")))
                 .sendJsonObject(new JsonObject().put("private", true).put("members", new JsonArray().add("bob"))))
