@@ -1,6 +1,7 @@
 package dev.hubbub.feed;
 
 import dev.hubbub.auth.Identity;
+import dev.hubbub.auth.Names;
 import dev.hubbub.auth.RoomAccess;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -72,7 +73,8 @@ public class PresenceVerticle extends VerticleBase {
       rooms.put(room, members);
     }
     boolean rejoin = username.equals(members.get(session));
-    if (!rejoin && members.containsValue(username)) {
+    // Nobody may join under a name that looks like one present (Cyrillic а for a, and so on).
+    if (!rejoin && members.values().stream().anyMatch(present -> Names.confusable(present, username))) {
       throw new Failure.Rejected(Failure.CONFLICT, "username '" + username + "' is already taken in room '" + room + "'");
     }
     String previous = members.put(session, username);
