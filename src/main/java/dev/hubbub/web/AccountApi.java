@@ -134,7 +134,7 @@ final class AccountApi {
         .onFailure(e -> Json.failed(ctx, e));
   }
 
-  /** {@code PUT /api/rooms/{room}/access {private, members}}: the room's creator or an admin. */
+  /** {@code PUT /api/rooms/{room}/access {private, members, creator?}}: the room's creator or an admin; only an admin assigns a creator. */
   private void setRoomAccess(RoutingContext ctx) {
     JsonObject body = Json.body(ctx);
     if (body == null) {
@@ -142,7 +142,7 @@ final class AccountApi {
     }
     user(ctx)
         .compose(who -> request(Addresses.SET_ROOM_ACCESS, who.into(new JsonObject().put("room", ctx.pathParam("room"))
-            .put("private", body.getValue("private")).put("members", body.getValue("members")))))
+            .put("private", body.getValue("private")).put("members", body.getValue("members")).put("creator", body.getValue("creator")))))
         .onSuccess(reply -> Json.ok(ctx, 200, reply.body()))
         .onFailure(e -> Json.failed(ctx, e));
   }

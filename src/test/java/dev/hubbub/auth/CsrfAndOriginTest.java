@@ -1,6 +1,7 @@
 package dev.hubbub.auth;
 
 import dev.hubbub.support.Accounts;
+import dev.hubbub.support.BusTestClient;
 import dev.hubbub.support.Forms;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the login cookie may do: forms and cookie-authenticated API calls need the page's CSRF token; WebSockets need our Origin. */
@@ -121,6 +123,65 @@ class CsrfAndOriginTest {
         .compose(same -> same.expect("authenticated"))
         .onComplete(ctx.succeeding(authenticated -> ctx.verify(() -> {
           assertEquals("bob", authenticated.getString("username"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void theOriginMustMatchInSchemeHostAndPort(Vertx vertx, VertxTestContext ctx) {
+    TestHub.start(vertx)
+        .compose(other -> Accounts.register(web, other.port, "bob").compose(bob -> {
+          String cookie = Accounts.LOGIN_COOKIE + "=" + bob.getString("token");
+          // The hub speaks plain http: a page served over https elsewhere on the same host and port is another origin.
+          return WsTestClient.connect(vertx, other.port, MultiMap.caseInsensitiveMultiMap().add("Cookie", cookie)
+                  .add("Origin", "https://127.0.0.1:" + other.port))
+              .map(ws -> "an https origin got a socket with the login cookie on an http hub")
+              .otherwise((String) null)
+              .compose(wrongScheme -> WsTestClient.connect(vertx, other.port, MultiMap.caseInsensitiveMultiMap().add("Cookie", cookie)
+                      .add("Origin", "http://127.0.0.1:" + (other.port + 1)))
+                  .map(ws -> "another port got a socket with the login cookie")
+                  .otherwise(wrongScheme))
+              .compose(wrong -> BusTestClient.sockJs(vertx, other.port, MultiMap.caseInsensitiveMultiMap().add("Cookie", cookie)
+                      .add("Origin", "https://127.0.0.1:" + other.port))
+                  .compose(BusTestClient::next)
+                  .map(err -> wrong != null ? wrong : err.getInteger("failureCode", 0) == 403 ? null : "SockJS took an https origin: " + err.encode()))
+              .compose(wrong -> WsTestClient.connect(vertx, other.port, MultiMap.caseInsensitiveMultiMap().add("Cookie", cookie)
+                      .add("Origin", "HTTP://127.0.0.1:" + other.port))
+                  .compose(same -> same.expect("authenticated"))
+                  .map(authenticated -> wrong));
+        }))
+        .onComplete(ctx.succeeding(wrong -> ctx.verify(() -> {
+          assertNull(wrong, wrong);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aCsrfTokenFromAnotherLoginDoesNotPassWithTheVictimsCookie(Vertx vertx, VertxTestContext ctx) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("text", "posted with mallory's CSRF pair");
+    Accounts.register(web, hub.port, "mallory")
+        .compose(mallory -> Forms.csrfToken(web, hub.port, "/dashboard", Accounts.LOGIN_COOKIE + "=" + mallory.getString("token")))
+        // A valid token and cookie pair, from mallory's own session, planted next to alice's login cookie.
+        .compose(mallorys -> web.post(hub.port, "127.0.0.1", "/rooms/csrf/messages")
+            .putHeader("Cookie", loginCookie + "; " + Forms.CSRF_COOKIE + "=" + mallorys)
+            .sendForm(MultiMap.caseInsensitiveMultiMap().addAll(form).add(Forms.CSRF_FIELD, mallorys)))
+        .compose(planted -> {
+          assertEquals(403, planted.statusCode(), "another login's pair: " + planted.bodyAsString());
+          // Nor does a pair from a page opened before logging in.
+          return Forms.csrfToken(web, hub.port, "/dashboard", null).compose(anonymous -> web.post(hub.port, "127.0.0.1", "/rooms/csrf/messages")
+              .putHeader("Cookie", loginCookie + "; " + Forms.CSRF_COOKIE + "=" + anonymous)
+              .sendForm(MultiMap.caseInsensitiveMultiMap().addAll(form).add(Forms.CSRF_FIELD, anonymous)));
+        })
+        .compose(anonymous -> {
+          assertEquals(403, anonymous.statusCode(), "a logged-out page's pair: " + anonymous.bodyAsString());
+          return web.get(hub.port, "127.0.0.1", "/api/rooms/csrf/messages").send();
+        })
+        .compose(history -> {
+          assertEquals(0, history.bodyAsJsonObject().getJsonArray("messages").size(), "nothing was stored");
+          return Forms.post(web, hub.port, "/rooms/csrf", "/rooms/csrf/messages", form, loginCookie, false);
+        })
+        .onComplete(ctx.succeeding(own -> ctx.verify(() -> {
+          assertEquals(303, own.statusCode(), "alice's own page's token works: " + own.bodyAsString());
           ctx.completeNow();
         })));
   }
