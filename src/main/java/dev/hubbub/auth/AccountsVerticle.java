@@ -38,8 +38,6 @@ public class AccountsVerticle extends VerticleBase {
   static final int MAX_PASSWORD = 128;
   static final int MAX_MEMBERS = 1000;
   private static final int CACHE_SIZE = 10_000;
-  /** Pages of history a claim looks through for other people's messages; a longer history is an admin's to assign. */
-  static final int CLAIM_SCAN_PAGES = 5;
 
   private HubConfig.Auth config;
   private AccountStore store;
@@ -49,8 +47,7 @@ public class AccountsVerticle extends VerticleBase {
   private final Map<String, JsonObject> users = lru();
   /** skeleton → the registered name with it, or null for none ({@link Names#skeleton}). */
   private final Map<String, String> lookAlikes = lru();
-  /** Rooms known to hold messages of several people or of guests: nobody may claim them. */
-  private final Map<String, Boolean> unclaimable = lru();
+  private RoomClaims claims;
   private final Map<String, RoomPolicy> policies = lru();
   /** Policy loads in flight, so concurrent requests for one room share one read. */
   private final Map<String, Future<RoomPolicy>> loading = new HashMap<>();
@@ -70,6 +67,7 @@ public class AccountsVerticle extends VerticleBase {
         })
         .compose(pool -> {
           store = new AccountStore(pool);
+          claims = new RoomClaims(vertx.eventBus(), lru());
           return store.fillSkeletons();
         })
         .compose(clashes -> {
@@ -213,7 +211,7 @@ public class AccountsVerticle extends VerticleBase {
     Identity who = Identity.of(body);
     boolean claim = Boolean.TRUE.equals(body.getValue("claim")) && !who.guest() && who.username() != null;
     Future<RoomPolicy> policy = policy(room).compose(p -> claim && !p.owned()
-        ? othersPosted(room, who).compose(others -> others ? Future.succeededFuture(p) : claim(room, who.username()))
+        ? claims.othersPosted(room, who).compose(others -> others ? Future.succeededFuture(p) : claim(room, who.username()))
         : Future.succeededFuture(p));
     // A guest may not use a registered name, in any case or any look-alike form.
     Future<Boolean> nameTaken = who.guest() && who.username() != null
@@ -267,7 +265,7 @@ public class AccountsVerticle extends VerticleBase {
         return Future.failedFuture(Failure.forbidden("only the room's creator or an admin may change who is let in"));
       }
       // Claiming an unowned room this way must not lock people out of a room they have been using.
-      Future<Boolean> others = p.owned() || who.admin() ? Future.succeededFuture(false) : othersPosted(room, who);
+      Future<Boolean> others = p.owned() || who.admin() ? Future.succeededFuture(false) : claims.othersPosted(room, who);
       return others.compose(taken -> taken
           ? Future.failedFuture(Failure.forbidden("room '" + room + "' holds other people's messages: only an admin can assign it"))
           : registered(assigned == null ? members : concat(members, assigned)))
@@ -326,44 +324,6 @@ public class AccountsVerticle extends VerticleBase {
     return all;
   }
 
-  /**
-   * Whether the room's history holds a message by anyone but {@code who} (a guest's counts, whatever its
-   * name): such a room is not for a newcomer to claim. Looks through {@value #CLAIM_SCAN_PAGES} pages at
-   * most, newest first; a longer history of one's own alone is left for an admin to assign too.
-   */
-  private Future<Boolean> othersPosted(String room, Identity who) {
-    if (unclaimable.containsKey(room)) {
-      return Future.succeededFuture(true);
-    }
-    return othersPosted(room, who, null, 0).onSuccess(others -> {
-      if (others) {
-        unclaimable.put(room, true);
-      }
-    });
-  }
-
-  private Future<Boolean> othersPosted(String room, Identity who, Long before, int page) {
-    JsonObject query = who.into(new JsonObject().put("room", room).put("limit", Rules.MAX_PAGE));
-    if (before != null) {
-      query.put("before", before);
-    }
-    return vertx.eventBus().<JsonObject>request(Addresses.MESSAGES, query).compose(reply -> {
-      JsonArray messages = reply.body().getJsonArray("messages", new JsonArray());
-      long oldest = Long.MAX_VALUE;
-      for (Object m : messages) {
-        JsonObject message = (JsonObject) m;
-        if (Boolean.TRUE.equals(message.getValue("guest")) || !who.username().equals(message.getValue("username"))) {
-          return Future.succeededFuture(true);
-        }
-        oldest = Math.min(oldest, message.getLong("seq", Long.MAX_VALUE));
-      }
-      if (!reply.body().getBoolean("more", false) || messages.isEmpty()) {
-        return Future.succeededFuture(false);
-      }
-      return page + 1 >= CLAIM_SCAN_PAGES ? Future.succeededFuture(true) : othersPosted(room, who, oldest, page + 1);
-    });
-  }
-
   /** Records {@code creator} as the owner of an unowned room; if someone was faster, theirs stands. */
   private Future<RoomPolicy> claim(String room, String creator) {
     return store.claimRoom(room, creator).compose(claimed -> {
@@ -389,7 +349,7 @@ public class AccountsVerticle extends VerticleBase {
     result.onSuccess(msg::reply).onFailure(e -> Failure.reply(msg, e));
   }
 
-  private static <V> Map<String, V> lru() {
+  static <V> Map<String, V> lru() {
     return new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {

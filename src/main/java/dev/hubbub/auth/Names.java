@@ -7,6 +7,7 @@ import dev.hubbub.feed.Failure;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * What makes two usernames the same to a reader. A name is taken in its NFKC form (fullwidth {@code ａ},
@@ -21,6 +22,9 @@ import java.util.Locale;
  */
 public final class Names {
 
+  /** Combining marks on Latin, Greek and Cyrillic letters: an accent or dot does not make another name. */
+  private static final Pattern MARKS = Pattern.compile("(?<=[\\p{IsLatin}\\p{IsGreek}\\p{IsCyrillic}])\\p{Mn}+");
+
   private Names() {
   }
 
@@ -30,7 +34,7 @@ public final class Names {
 
   /** Loads ICU's confusables data; call from a worker so no event loop pays for it. */
   public static void warmUp() {
-    skeleton("warm-up");
+    skeleton(normalise("warm-up"));
   }
 
   /**
@@ -47,14 +51,14 @@ public final class Names {
 
   /**
    * The key two look-alike names share: the confusable skeleton, lower-cased (case variants are the same
-   * name), with the combining marks on Latin, Greek and Cyrillic letters dropped (a dot or accent added to a name
-   * does not make a new one). The
-   * skeleton is taken before lower-casing too, so a capital {@code I} standing in for an {@code l} is caught.
+   * name), with the combining marks on Latin, Greek and Cyrillic letters dropped (a dot or accent added to
+   * a name does not make a new one). The skeleton is taken before lower-casing too, so a capital {@code I}
+   * standing in for an {@code l} is caught.
    */
   public static String skeleton(String name) {
     SpoofChecker checker = Checker.INSTANCE;
-    String bare = Normalizer.normalize(Normalizer.normalize(name, Normalizer.Form.NFKC), Normalizer.Form.NFD)
-        .replaceAll("(?<=[\\p{IsLatin}\\p{IsGreek}\\p{IsCyrillic}])\\p{Mn}+", "");
+    String decomposed = Normalizer.normalize(Normalizer.normalize(name, Normalizer.Form.NFKC), Normalizer.Form.NFD);
+    String bare = MARKS.matcher(decomposed).replaceAll("");
     return checker.getSkeleton(checker.getSkeleton(bare).toLowerCase(Locale.ROOT));
   }
 
