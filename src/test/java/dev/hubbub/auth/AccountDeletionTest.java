@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Deleting an account takes effect at once: every open connection of the user, on every transport, is cut
  * although its token has not expired, and a name registered again inherits nothing of the old account.
+ * Losing access to a room likewise takes it away on every transport.
  */
 @ExtendWith(VertxExtension.class)
 class AccountDeletionTest {
@@ -52,12 +53,12 @@ class AccountDeletionTest {
     return MultiMap.caseInsensitiveMultiMap().add("Authorization", Accounts.bearer(token));
   }
 
-  /** A bus client that registered the lobby feed and posted with {@code token}, so its token is verified and cached. */
+  /** A bus client that registered the lobby feed and posted with {@code token} (answered), so its token is verified and cached. */
   private static Future<BusTestClient> busUser(Future<BusTestClient> connecting, String token, String text) {
     return connecting.compose(bus -> {
       bus.register(Addresses.roomFeed("lobby"), bearer(token));
-      bus.request(Addresses.CHAT, new JsonObject().put("room", "lobby").put("text", text), bearer(token));
-      return bus.nextEvent("chat").map(bus);
+      String reply = bus.request(Addresses.CHAT, new JsonObject().put("room", "lobby").put("text", text), bearer(token));
+      return replied(bus, reply);
     });
   }
 
@@ -185,5 +186,89 @@ class AccountDeletionTest {
           assertFalse(joined.encode().contains("alice's secret"));
           ctx.completeNow();
         })));
+  }
+
+  /** Bob, a member of alice's members-only "club", on every transport; then alice takes him off the list. */
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void losingAccessToARoomCutsItOnEveryTransport(Vertx vertx, VertxTestContext ctx) {
+    String feed = Addresses.roomFeed("club");
+    String[] alice = new String[1];
+    String[] bob = new String[1];
+    WsTestClient[] ws = new WsTestClient[1];
+    SseTestClient[] sse = new SseTestClient[1];
+    BusTestClient[] tcp = new BusTestClient[1];
+    BusTestClient[] sockJs = new BusTestClient[1];
+    long[] removedAt = new long[1];
+    Accounts.register(web, hub.port, "alice")
+        .compose(a -> {
+          alice[0] = a.getString("token");
+          return Accounts.register(web, hub.port, "bob");
+        })
+        .compose(b -> {
+          bob[0] = b.getString("token");
+          return web.post(hub.port, "127.0.0.1", "/api/rooms/club/messages").putHeader("Authorization", Accounts.bearer(alice[0]))
+              .sendJsonObject(new JsonObject().put("text", "mine"));
+        })
+        .compose(posted -> web.put(hub.port, "127.0.0.1", "/api/rooms/club/access").putHeader("Authorization", Accounts.bearer(alice[0]))
+            .sendJsonObject(new JsonObject().put("private", true).put("members", new JsonArray().add("bob"))))
+        .compose(opened -> {
+          assertEquals(200, opened.statusCode(), opened.bodyAsString());
+          return WsTestClient.withToken(vertx, hub.port, bob[0]);
+        })
+        .compose(client -> {
+          ws[0] = client;
+          client.send(new JsonObject().put("type", "join").put("room", "club"));
+          return client.skipTo("history");
+        })
+        .compose(v -> SseTestClient.connect(vertx, hub.port, "/rooms/club/events?format=json", authorization(bob[0])))
+        .compose(client -> {
+          sse[0] = client;
+          return client.expect("roster");
+        })
+        .compose(v -> member(BusTestClient.tcp(vertx, hub.tcpPort()), feed, bob[0]))
+        .compose(client -> {
+          tcp[0] = client;
+          return member(BusTestClient.sockJs(vertx, hub.port), feed, bob[0]);
+        })
+        .compose(client -> {
+          sockJs[0] = client;
+          removedAt[0] = System.currentTimeMillis();
+          return web.put(hub.port, "127.0.0.1", "/api/rooms/club/access").putHeader("Authorization", Accounts.bearer(alice[0]))
+              .sendJsonObject(new JsonObject().put("private", true).put("members", new JsonArray()));
+        })
+        .compose(removed -> {
+          assertEquals(200, removed.statusCode(), removed.bodyAsString());
+          return Future.all(ws[0].skipTo("error"), sse[0].ended(), tcp[0].skipErr(), sockJs[0].skipErr());
+        })
+        .onComplete(ctx.succeeding(cut -> ctx.verify(() -> {
+          long took = System.currentTimeMillis() - removedAt[0];
+          JsonObject wsError = cut.resultAt(0);
+          assertTrue(wsError.getString("message").contains("members-only"), wsError.encode());
+          for (int i = 2; i < 4; i++) {
+            JsonObject err = cut.resultAt(i);
+            assertEquals(feed, err.getString("address"), err.encode());
+            assertEquals(403, err.getInteger("failureCode"), err.encode());
+          }
+          assertTrue(took < 5_000, "cut " + took + " ms after the change");
+          ctx.completeNow();
+        })));
+  }
+
+  /** A bridge client registered to {@code feed} as the token's user, live (its own post came back). */
+  private static Future<BusTestClient> member(Future<BusTestClient> connecting, String feed, String token) {
+    return connecting.compose(bus -> {
+      bus.register(feed, bearer(token));
+      String reply = bus.request(Addresses.CHAT, new JsonObject().put("room", Addresses.roomOf(feed)).put("text", "bob here"), bearer(token));
+      return replied(bus, reply);
+    });
+  }
+
+  /** Completes once the reply to {@code replyAddress} came (the frames before it were handled, in order), skipping other deliveries. */
+  private static Future<BusTestClient> replied(BusTestClient bus, String replyAddress) {
+    return bus.next().compose(frame -> {
+      assertFalse("err".equals(frame.getString("type")), frame.encode());
+      return replyAddress.equals(frame.getString("address")) ? Future.succeededFuture(bus) : replied(bus, replyAddress);
+    });
   }
 }
