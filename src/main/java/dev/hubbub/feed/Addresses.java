@@ -126,7 +126,10 @@ public final class Addresses {
    */
   public static final String LOGIN = "hubbub.auth.login";
 
-  /** {@code {username}} → {@code {username, roles}}: the user as they are now (tokens are checked against it); 404 when gone. */
+  /**
+   * {@code {username}} → {@code {username, roles, account, createdAt}}: the user as they are now (tokens are
+   * checked against it, {@code account} being the immutable id they carry); 404 when gone.
+   */
   public static final String USER = "hubbub.auth.user";
 
   /** {@code {username}} → {@code {deleted: true}}; 404 when there was no such user. Their tokens stop working. */

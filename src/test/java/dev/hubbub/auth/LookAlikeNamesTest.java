@@ -3,9 +3,11 @@ package dev.hubbub.auth;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.support.Accounts;
 import dev.hubbub.support.BusTestClient;
+import dev.hubbub.support.Forms;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -23,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Names a reader would take for a registered one are refused, to guests on every transport and to new
- * registrations: compatibility forms (NFKC), hidden characters, and UTS #39 confusables.
+ * Names a reader would take for a registered one are refused, to guests on every transport (REST, the htmx
+ * form, WebSocket, TCP, SockJS) and to new registrations: compatibility forms (NFKC), hidden characters,
+ * and UTS #39 confusables.
  */
 @ExtendWith(VertxExtension.class)
 class LookAlikeNamesTest {
@@ -108,6 +111,12 @@ class LookAlikeNamesTest {
         .compose(posted -> {
           assertTrue(posted.statusCode() == 403 || posted.statusCode() == 400,
               "a REST guest as " + shown + ": " + posted.statusCode() + " " + posted.bodyAsString());
+          return Forms.post(web, hub.port, "/rooms/names", "/rooms/names/messages",
+              MultiMap.caseInsensitiveMultiMap().add("username", name).add("text", "hi"), null, true);
+        })
+        .compose(form -> {
+          assertTrue(form.statusCode() == 403 || form.statusCode() == 400,
+              "the htmx form as " + shown + ": " + form.statusCode() + " " + form.bodyAsString());
           return WsTestClient.connect(vertx, hub.port).compose(ws -> {
             ws.send(new JsonObject().put("type", "join").put("room", "names").put("username", name));
             return ws.next().eventually(ws::close);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The signing secrets: a short HMAC secret stops start-up; an unset one is generated once and kept, so restarts keep sessions. */
@@ -82,5 +83,14 @@ class SecretsTest {
           assertEquals(401, me.statusCode(), "signed with the kept secret, not the configured one: " + me.bodyAsString());
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void theDataDirectoryIsTheH2DatabasesOrElseDotData() {
+    assertEquals(Path.of("data").toAbsolutePath().normalize(), Secrets.dataDirectory("jdbc:h2:file:./data/hubbub").normalize());
+    assertEquals(Path.of("/srv/chat"), Secrets.dataDirectory("jdbc:h2:/srv/chat/hubbub;MODE=PostgreSQL"));
+    assertEquals(Path.of("data"), Secrets.dataDirectory("jdbc:postgresql://db:5432/hubbub"));
+    assertNull(Secrets.dataDirectory("memory"), "nothing is kept for the in-memory store");
+    assertNull(Secrets.dataDirectory("jdbc:h2:mem:test"));
   }
 }
