@@ -97,7 +97,7 @@ public final class Secrets {
       if (path.startsWith("~")) {
         path = System.getProperty("user.home") + path.substring(1);
       }
-      Path parent = Path.of(path).toAbsolutePath().getParent();
+      Path parent = Path.of(path).toAbsolutePath().normalize().getParent();
       return parent == null ? Path.of("data") : parent;
     }
     return Path.of("data");
