@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public class HttpServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(HttpServerVerticle.class);
+  /** The send endpoints of SockJS's polling and streaming transports under the bridge: {@code /eventbus/<server>/<session>/xhr_send}. */
+  private static final String SOCKJS_SEND = "/eventbus/[^/.]+/[^/.]+/(?:xhr|jsonp)_send";
 
   @Override
   public Future<?> start() {
@@ -40,7 +43,12 @@ public class HttpServerVerticle extends VerticleBase {
     SseBridge events = new SseBridge(vertx, config, views, auth);
 
     Router router = Router.router(vertx);
+    BadRequests.guard(router);
     router.get("/ws").handler(webSockets::handle);
+    // SockJS's HTTP transports post what the client sends (xhr_send, jsonp_send) and vertx-web reads it
+    // through a BodyHandler. A body is a JSON array of escaped frames, possibly several batched, so it may
+    // exceed one frame: cap it at the same 4x the WebSocket frame check allows; each frame is then held to the limit.
+    router.postWithRegex(SOCKJS_SEND).handler(BodyHandler.create(false).setBodyLimit(4L * config.limits().maxFrameBytes()));
     router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config, authenticator).router());
     router.get("/rooms/:room/events").handler(events::roomEvents);
     router.get("/dashboard/events").handler(events::dashboardEvents);
@@ -52,6 +60,7 @@ public class HttpServerVerticle extends VerticleBase {
     // htmx and its SSE extension from their WebJars; the paths carry the version, so they may be cached.
     router.get(Assets.PREFIX + "*").handler(StaticHandler.create(Assets.WEBJARS_ROOT).setMaxAgeSeconds(86_400));
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    BadRequests.catchAll(router);
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
