@@ -4,6 +4,7 @@ import dev.hubbub.auth.AccountsVerticle;
 import dev.hubbub.bridge.eventbus.TcpBridgeVerticle;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.PresenceVerticle;
+import dev.hubbub.health.HealthVerticle;
 import dev.hubbub.feed.SequencerVerticle;
 import dev.hubbub.stats.StatsVerticle;
 import dev.hubbub.web.HttpServerVerticle;
@@ -41,6 +42,7 @@ public class Hub extends VerticleBase {
         .compose(id -> deploy(AccountsVerticle.class, 1))
         .compose(id -> deploy(PresenceVerticle.class, 1))
         .compose(id -> deploy(StatsVerticle.class, 1))
+        .compose(id -> deploy(HealthVerticle.class, 1))
         .compose(id -> deploy(HttpServerVerticle.class, httpInstances))
         .compose(id -> config.tcp().enabled() ? deploy(TcpBridgeVerticle.class, httpInstances) : Future.succeededFuture(id));
   }

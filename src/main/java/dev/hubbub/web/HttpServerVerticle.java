@@ -6,16 +6,22 @@ import dev.hubbub.bridge.eventbus.SockJsBridge;
 import dev.hubbub.bridge.sse.SseBridge;
 import dev.hubbub.bridge.ws.WebSocketBridge;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.health.HealthRoutes;
+import dev.hubbub.metrics.EventLoopLag;
+import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.metrics.MetricsSettings;
 import dev.hubbub.web.pages.Assets;
 import dev.hubbub.web.pages.DashboardPage;
 import dev.hubbub.web.pages.RoomPages;
 import dev.hubbub.web.pages.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +50,11 @@ public class HttpServerVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     BadRequests.guard(router);
+    new HealthRoutes(vertx).mount(router);
+    MetricsSettings metrics = MetricsSettings.from(config());
+    if (metrics.enabled() && !metrics.ownPort()) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(HubMetrics.get().registry()));
+    }
     router.get("/ws").handler(webSockets::handle);
     // SockJS's HTTP transports post what the client sends (xhr_send, jsonp_send) and vertx-web reads it
     // through a BodyHandler. A body is a JSON array of escaped frames, possibly several batched, so it may
@@ -69,9 +80,18 @@ public class HttpServerVerticle extends VerticleBase {
         // closes with 1009; messages (frames reassembled) are held to the limit itself.
         .setMaxWebSocketFrameSize(config.limits().maxFrameBytes() * 4)
         .setMaxWebSocketMessageSize(config.limits().maxFrameBytes());
+    EventLoopLag.watch(vertx); // one instance per event loop, so every loop is watched
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
-        .onSuccess(server -> log.debug("HTTP instance listening on {}:{}", config.http().host(), server.actualPort()));
+        .onSuccess(server -> log.debug("HTTP instance listening on {}:{}", config.http().host(), server.actualPort()))
+        .compose(server -> metrics.ownPort() ? listenMetrics(config.http().host(), metrics.port()) : Future.succeededFuture(server));
+  }
+
+  /** {@code /metrics} alone on its own port; the instances share it like the main one. */
+  private Future<HttpServer> listenMetrics(String host, int port) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(HubMetrics.get().registry()));
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router).listen();
   }
 }

@@ -6,6 +6,7 @@ import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -99,6 +100,7 @@ final class BusBridgeConnection {
     if (closed) {
       return;
     }
+    HubMetrics.get().messageIn(bridge.metricsTransport);
     if (raw.length() > bridge.config.limits().maxFrameBytes()) {
       disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
       return;
@@ -361,6 +363,7 @@ final class BusBridgeConnection {
   void write(Buffer frame) {
     if (!closed) {
       transport.write(frame);
+      HubMetrics.get().messageOut(bridge.metricsTransport);
     }
   }
 
@@ -373,6 +376,7 @@ final class BusBridgeConnection {
       return;
     }
     if (transport.writeQueueFull()) {
+      HubMetrics.get().slowConsumer();
       disconnect(429, "slow consumer: reconnect and resume");
       return;
     }

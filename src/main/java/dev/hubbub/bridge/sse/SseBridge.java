@@ -10,6 +10,7 @@ import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -182,6 +183,7 @@ public final class SseBridge {
 
   private void send(SseStream stream, String record) {
     if (stream.full()) {
+      HubMetrics.get().slowConsumer();
       stream.close("slow consumer: reconnect");
     } else {
       stream.write(record);
