@@ -3,12 +3,14 @@ package dev.hubbub.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -23,20 +25,28 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HubMetrics {
 
-  /** The {@code transport} label. */
+  /** The {@code transport} label, and which of the per-transport meters apply to it. */
   public enum Transport {
-    WS("ws"), SSE("sse"), SOCKJS("sockjs"), TCP("tcp"), HTTP("http");
+    WS("ws", true, true, true), SSE("sse", true, false, true), SOCKJS("sockjs", true, true, true),
+    TCP("tcp", true, true, true), /** REST and form posts: requests in, no connection held. */ HTTP("http", false, true, false);
 
     final String label;
+    final boolean connected;
+    final boolean receives;
+    final boolean sends;
 
-    Transport(String label) {
+    Transport(String label, boolean connected, boolean receives, boolean sends) {
       this.label = label;
+      this.connected = connected;
+      this.receives = receives;
+      this.sends = sends;
     }
   }
 
   private static final HubMetrics INSTANCE = new HubMetrics();
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final MeterRegistry unlisted = new SimpleMeterRegistry();
   private final AtomicLong[] connections = new AtomicLong[Transport.values().length];
   private final Counter[] messagesIn = new Counter[Transport.values().length];
   private final Counter[] messagesOut = new Counter[Transport.values().length];
@@ -53,12 +63,15 @@ public final class HubMetrics {
     for (Transport t : Transport.values()) {
       AtomicLong open = new AtomicLong();
       connections[t.ordinal()] = open;
-      Gauge.builder("hubbub.connections", open, AtomicLong::get).tag("transport", t.label)
-          .description("Open client connections").register(registry);
+      if (t.connected) {
+        Gauge.builder("hubbub.connections", open, AtomicLong::get).tag("transport", t.label)
+            .description("Open client connections").register(registry);
+      }
+      // A meter that does not apply is kept out of the registry (and so out of /metrics).
       messagesIn[t.ordinal()] = Counter.builder("hubbub.messages.in").tag("transport", t.label)
-          .description("Frames and requests received from clients").register(registry);
+          .description("Frames and requests received from clients").register(t.receives ? registry : unlisted);
       messagesOut[t.ordinal()] = Counter.builder("hubbub.messages.out").tag("transport", t.label)
-          .description("Frames and event records written to clients").register(registry);
+          .description("Frames and event records written to clients").register(t.sends ? registry : unlisted);
     }
     deliveries = Counter.builder("hubbub.deliveries").description("Room events handed to a subscriber").register(registry);
     slowConsumers = Counter.builder("hubbub.slow.consumer.disconnects")
