@@ -80,7 +80,7 @@ public class HttpServerVerticle extends VerticleBase {
         // closes with 1009; messages (frames reassembled) are held to the limit itself.
         .setMaxWebSocketFrameSize(config.limits().maxFrameBytes() * 4)
         .setMaxWebSocketMessageSize(config.limits().maxFrameBytes());
-    EventLoopLag.watch(vertx); // one instance per event loop, so every loop is watched
+    EventLoopLag.watch(vertx); // by default there is one instance per event loop, so every loop is watched
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
