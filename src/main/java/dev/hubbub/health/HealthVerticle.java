@@ -24,6 +24,8 @@ public class HealthVerticle extends VerticleBase {
   static final long CACHE_MS = 1000;
   static final long PROBE_TIMEOUT_MS = 3000;
 
+  private HubConfig.Db db;
+  private boolean inMemory;
   private Pool pool;
   private Path h2File;
   private JsonObject last;
@@ -32,18 +34,20 @@ public class HealthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HubConfig.Db db = HubConfig.from(config()).db();
+    HubConfig.Db configured = HubConfig.from(config()).db();
+    inMemory = configured.inMemory();
+    db = new HubConfig.Db(configured.url(), configured.user(), configured.password(), 1);
+    h2File = inMemory ? null : h2File(db.url());
     vertx.eventBus().<JsonObject>consumer(READY, message -> ready().onSuccess(message::reply));
-    if (db.inMemory()) {
-      return Future.succeededFuture();
-    }
-    h2File = h2File(db.url());
-    // Databases.open runs the migrations (already applied by the core: this only confirms them).
-    return Databases.open(vertx, new HubConfig.Db(db.url(), db.user(), db.password(), 1))
-        .compose(p -> {
-          pool = p;
-          return pool.query("CREATE TABLE IF NOT EXISTS hubbub_health (id INT PRIMARY KEY, checked_at BIGINT NOT NULL)").execute();
-        });
+    return inMemory ? Future.succeededFuture() : open();
+  }
+
+  /** Databases.open runs the migrations (already applied by the core: this confirms them) and gives a fresh pool. */
+  private Future<Pool> open() {
+    return Databases.open(vertx, db)
+        .compose(p -> p.query("CREATE TABLE IF NOT EXISTS hubbub_health (id INT PRIMARY KEY, checked_at BIGINT NOT NULL)")
+            .execute().map(r -> p))
+        .onSuccess(p -> pool = p);
   }
 
   @Override
@@ -68,18 +72,27 @@ public class HealthVerticle extends VerticleBase {
 
   /** Always succeeds, with {@code ready} true or false and what was checked. */
   private Future<JsonObject> probe() {
-    if (pool == null) {
+    if (inMemory) {
       return Future.succeededFuture(answer(true, "memory store: nothing to check"));
     }
     if (h2File != null && !Files.exists(h2File)) {
       return Future.succeededFuture(answer(false, "database file " + h2File.getFileName() + " is missing"));
     }
-    return pool.withTransaction(conn -> conn.query("DELETE FROM hubbub_health").execute()
+    // After a failure the pool is dropped, so a database that comes back is found with fresh connections.
+    Future<Pool> connected = pool != null ? Future.succeededFuture(pool) : open();
+    return connected
+        .compose(p -> p.withTransaction(conn -> conn.query("DELETE FROM hubbub_health").execute()
             .compose(r -> conn.preparedQuery("INSERT INTO hubbub_health (id, checked_at) VALUES (1, ?)")
-                .execute(Tuple.of(System.currentTimeMillis()))))
+                .execute(Tuple.of(System.currentTimeMillis())))))
         .timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(r -> answer(true, "reachable and writable"))
-        .otherwise(e -> answer(false, "not writable: " + e.getMessage()));
+        .otherwise(e -> {
+          if (pool != null) {
+            pool.close();
+            pool = null;
+          }
+          return answer(false, "not writable: " + e.getMessage());
+        });
   }
 
   private static JsonObject answer(boolean ready, String database) {
