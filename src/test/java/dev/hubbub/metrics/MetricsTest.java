@@ -1,5 +1,6 @@
 package dev.hubbub.metrics;
 
+import dev.hubbub.support.BusTestClient;
 import dev.hubbub.support.Flood;
 import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.TestHub;
@@ -79,6 +80,23 @@ class MetricsTest {
 
     await(ws.close());
     awaitScrape(web, hub.port, "hubbub_connections{transport=\"ws\"}", v -> v == value(connected, "hubbub_connections{transport=\"ws\"}") - 1);
+  }
+
+  @Test
+  void bridgeConnectionsAndFramesAreCountedPerTransport(Vertx vertx) throws Exception {
+    TestHub hub = await(TestHub.start(vertx));
+    WebClient web = WebClient.create(vertx);
+    String before = scrape(web, hub.port);
+    for (String transport : List.of("tcp", "sockjs")) {
+      BusTestClient bus = await(transport.equals("tcp") ? BusTestClient.tcp(vertx, hub.tcpPort()) : BusTestClient.sockJs(vertx, hub.port));
+      String open = "hubbub_connections{transport=\"" + transport + "\"}";
+      awaitScrape(web, hub.port, open, v -> v >= value(before, open) + 1);
+      bus.request("hubbub.cmd.chat", new JsonObject().put("room", "bridged").put("username", "b").put("text", "hi"));
+      await(bus.next()); // the ack
+      String after = scrape(web, hub.port);
+      assertTrue(grew(before, after, "hubbub_messages_in_total{transport=\"" + transport + "\"}", 1), transport);
+      assertTrue(grew(before, after, "hubbub_messages_out_total{transport=\"" + transport + "\"}", 1), transport);
+    }
   }
 
   @Test

@@ -64,6 +64,11 @@ class BadRequestLoggingTest {
       HttpClientResponse response = send(HttpMethod.GET, uri, Buffer.buffer());
       assertEquals(400, response.statusCode(), uri);
     }
+    // Well-formed escapes of bytes that are not UTF-8 are no reason for a server error either.
+    for (String uri : List.of("/%ff", "/rooms/%C0%AF/events", "/api/rooms/%ff%fe/messages?q=%ff", "/eventbus/%ff/info")) {
+      HttpClientResponse response = send(HttpMethod.GET, uri, Buffer.buffer());
+      assertTrue(response.statusCode() < 500, uri + " answered " + response.statusCode());
+    }
     assertNoErrors();
   }
 
