@@ -38,8 +38,8 @@ public class HealthVerticle extends VerticleBase {
     inMemory = configured.inMemory();
     db = new HubConfig.Db(configured.url(), configured.user(), configured.password(), 1);
     h2File = inMemory ? null : h2File(db.url());
-    vertx.eventBus().<JsonObject>consumer(READY, message -> ready().onSuccess(message::reply));
-    return inMemory ? Future.succeededFuture() : open();
+    Future<?> opened = inMemory ? Future.succeededFuture() : open();
+    return opened.onSuccess(v -> vertx.eventBus().<JsonObject>consumer(READY, message -> ready().onSuccess(message::reply)));
   }
 
   /** Databases.open runs the migrations (already applied by the core: this confirms them) and gives a fresh pool. */

@@ -80,6 +80,15 @@ class HealthTest {
     awaitStatus(web, hub.port, 200);
   }
 
+  @Test
+  void theH2FileIsFoundInEveryUrlForm() {
+    assertEquals(Path.of("/x/hub.mv.db"), HealthVerticle.h2File("jdbc:h2:file:/x/hub;WRITE_DELAY=0"));
+    assertEquals(Path.of("./data/hubbub.mv.db"), HealthVerticle.h2File("jdbc:h2:./data/hubbub"));
+    assertEquals(null, HealthVerticle.h2File("jdbc:h2:mem:hub;DB_CLOSE_DELAY=-1"));
+    assertEquals(null, HealthVerticle.h2File("jdbc:h2:tcp://localhost/hub"));
+    assertEquals(null, HealthVerticle.h2File("jdbc:postgresql://localhost/hub"));
+  }
+
   /** Polls readiness (its answer is cached for a second) until it turns false. */
   private static JsonObject awaitNotReady(WebClient web, int port) throws Exception {
     return awaitStatus(web, port, 503);
