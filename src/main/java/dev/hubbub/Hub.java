@@ -6,6 +6,8 @@ import dev.hubbub.bridge.eventbus.TcpBridgeVerticle;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.PresenceVerticle;
 import dev.hubbub.feed.SequencerVerticle;
+import dev.hubbub.health.HealthVerticle;
+import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.stats.StatsVerticle;
 import dev.hubbub.web.HttpServerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -41,10 +43,13 @@ public class Hub extends VerticleBase {
     if (config.auth().guests()) {
       log.info("guests are admitted (auth.guests); set it to false in production");
     }
-    return deploy(SequencerVerticle.class, 1)
+    // The metrics registry is built on a worker: its first use would otherwise stall every event loop at once.
+    return vertx.executeBlocking(HubMetrics::get)
+        .compose(metrics -> deploy(SequencerVerticle.class, 1))
         .compose(id -> deploy(AccountsVerticle.class, 1))
         .compose(id -> deploy(PresenceVerticle.class, 1))
         .compose(id -> deploy(StatsVerticle.class, 1))
+        .compose(id -> deploy(HealthVerticle.class, 1))
         .compose(id -> deploy(HttpServerVerticle.class, httpInstances))
         .compose(id -> config.tcp().enabled() ? deploy(TcpBridgeVerticle.class, httpInstances) : Future.succeededFuture(id));
   }

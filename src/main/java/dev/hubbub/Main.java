@@ -2,6 +2,8 @@ package dev.hubbub;
 
 import dev.hubbub.config.ConfigLoader;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.metrics.MetricsSettings;
+import dev.hubbub.metrics.VertxMetricsSetup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -21,15 +23,17 @@ public final class Main {
   public static void main(String[] args) {
     JsonObject config;
     HubConfig settings;
+    MetricsSettings metrics;
     try {
       config = loadConfig(args);
       settings = HubConfig.from(config); // fail fast on a bad setting
+      metrics = MetricsSettings.from(config);
     } catch (IllegalArgumentException e) {
       System.err.println("hubbub: " + e.getMessage());
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxMetricsSetup.create(metrics);
     vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(config))
         .onSuccess(id -> log.info("Hubbub listening on http://{}:{}", settings.http().host(), settings.http().port()))
         .onFailure(e -> {

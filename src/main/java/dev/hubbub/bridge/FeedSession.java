@@ -1,5 +1,6 @@
 package dev.hubbub.bridge;
 
+import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayDeque;
@@ -125,11 +126,13 @@ public abstract class FeedSession {
     }
     lastSeq = Math.max(lastSeq, seq);
     write(event);
+    HubMetrics.get().delivered();
   }
 
   private void slow() {
     long resumeFrom = lastSeq;
     stop();
+    HubMetrics.get().slowConsumer();
     disconnectSlow("slow consumer: reconnect and resume after seq " + resumeFrom);
   }
 }

@@ -3,6 +3,7 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.HistoryStores;
@@ -167,12 +168,14 @@ public class SequencerVerticle extends VerticleBase {
     List<Pending> batch = queued;
     queued = new ArrayList<>();
     Map<String, Long> next = new HashMap<>();
+    long started = System.nanoTime();
     lookUp(batch)
         .compose(found -> {
           List<JsonObject> rows = decide(batch, found, next);
           return store.append(rows);
         })
         .onComplete(result -> {
+          HubMetrics.get().commit(batch.size(), System.nanoTime() - started, result.succeeded());
           if (result.succeeded()) {
             heads.putAll(next);
           } else {

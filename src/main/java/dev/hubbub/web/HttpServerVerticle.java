@@ -6,15 +6,22 @@ import dev.hubbub.bridge.eventbus.SockJsBridge;
 import dev.hubbub.bridge.sse.SseBridge;
 import dev.hubbub.bridge.ws.WebSocketBridge;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.health.HealthRoutes;
+import dev.hubbub.metrics.EventLoopLag;
+import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.metrics.MetricsSettings;
 import dev.hubbub.web.pages.Assets;
 import dev.hubbub.web.pages.DashboardPage;
 import dev.hubbub.web.pages.RoomPages;
 import dev.hubbub.web.pages.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public class HttpServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(HttpServerVerticle.class);
+  /** The send endpoints of SockJS's polling and streaming transports under the bridge: {@code /eventbus/<server>/<session>/xhr_send}. */
+  private static final String SOCKJS_SEND = "/eventbus/[^/.]+/[^/.]+/(?:xhr|jsonp)_send";
 
   @Override
   public Future<?> start() {
@@ -40,7 +49,17 @@ public class HttpServerVerticle extends VerticleBase {
     SseBridge events = new SseBridge(vertx, config, views, auth);
 
     Router router = Router.router(vertx);
+    BadRequests.guard(router);
+    new HealthRoutes(vertx).mount(router);
+    MetricsSettings metrics = MetricsSettings.from(config());
+    if (metrics.enabled() && !metrics.ownPort()) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(HubMetrics.get().registry()));
+    }
     router.get("/ws").handler(webSockets::handle);
+    // SockJS's HTTP transports post what the client sends (xhr_send, jsonp_send) and vertx-web reads it
+    // through a BodyHandler. A body is a JSON array of escaped frames, possibly several batched, so it may
+    // exceed one frame: cap it at the same 4x the WebSocket frame check allows; each frame is then held to the limit.
+    router.postWithRegex(SOCKJS_SEND).handler(BodyHandler.create(false).setBodyLimit(4L * config.limits().maxFrameBytes()));
     router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config, authenticator).router());
     router.get("/rooms/:room/events").handler(events::roomEvents);
     router.get("/dashboard/events").handler(events::dashboardEvents);
@@ -52,6 +71,7 @@ public class HttpServerVerticle extends VerticleBase {
     // htmx and its SSE extension from their WebJars; the paths carry the version, so they may be cached.
     router.get(Assets.PREFIX + "*").handler(StaticHandler.create(Assets.WEBJARS_ROOT).setMaxAgeSeconds(86_400));
     router.route().handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    BadRequests.catchAll(router);
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
@@ -60,9 +80,18 @@ public class HttpServerVerticle extends VerticleBase {
         // closes with 1009; messages (frames reassembled) are held to the limit itself.
         .setMaxWebSocketFrameSize(config.limits().maxFrameBytes() * 4)
         .setMaxWebSocketMessageSize(config.limits().maxFrameBytes());
+    EventLoopLag.watch(vertx); // by default there is one instance per event loop, so every loop is watched
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
-        .onSuccess(server -> log.debug("HTTP instance listening on {}:{}", config.http().host(), server.actualPort()));
+        .onSuccess(server -> log.debug("HTTP instance listening on {}:{}", config.http().host(), server.actualPort()))
+        .compose(server -> metrics.ownPort() ? listenMetrics(config.http().host(), metrics.port()) : Future.succeededFuture(server));
+  }
+
+  /** {@code /metrics} alone on its own port; the instances share it like the main one. */
+  private Future<HttpServer> listenMetrics(String host, int port) {
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(HubMetrics.get().registry()));
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router).listen();
   }
 }

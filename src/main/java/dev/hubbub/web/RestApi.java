@@ -2,6 +2,7 @@ package dev.hubbub.web;
 
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.feed.Addresses;
+import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -95,6 +96,7 @@ final class RestApi {
 
   /** {@code POST /api/rooms/{room}/messages {text, cid?}} → 201 {@code {id, seq}} once committed; 200 for a repeated cid. */
   private void postMessage(RoutingContext ctx) {
+    HubMetrics.get().messageIn(HubMetrics.Transport.HTTP);
     JsonObject body = Json.body(ctx);
     if (body == null) {
       return;

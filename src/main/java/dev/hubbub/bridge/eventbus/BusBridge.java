@@ -6,6 +6,7 @@ import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.bridge.RoomFanout;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +25,7 @@ final class BusBridge {
   final Vertx vertx;
   final HubConfig config;
   final Dialect dialect;
+  final HubMetrics.Transport metricsTransport;
   final RoomFanout<BusSubscription> fanout;
   final Authenticator authenticator;
   private final Set<BusBridgeConnection> connections = new HashSet<>();
@@ -33,6 +35,7 @@ final class BusBridge {
     this.vertx = vertx;
     this.config = config;
     this.dialect = dialect;
+    this.metricsTransport = dialect == Dialect.TCP ? HubMetrics.Transport.TCP : HubMetrics.Transport.SOCKJS;
     this.authenticator = authenticator;
     this.fanout = new RoomFanout<>(vertx);
     this.reporter = new ConnectionReporter(vertx, dialect == Dialect.TCP ? ConnectionReporter.TCP : ConnectionReporter.SOCKJS);

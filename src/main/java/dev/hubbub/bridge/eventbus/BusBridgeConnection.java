@@ -7,6 +7,7 @@ import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
 import dev.hubbub.store.AccountStore;
+import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -100,6 +101,7 @@ final class BusBridgeConnection {
     if (closed) {
       return;
     }
+    HubMetrics.get().messageIn(bridge.metricsTransport);
     if (raw.length() > bridge.config.limits().maxFrameBytes()) {
       disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
       return;
@@ -378,6 +380,7 @@ final class BusBridgeConnection {
   void write(Buffer frame) {
     if (!closed) {
       transport.write(frame);
+      HubMetrics.get().messageOut(bridge.metricsTransport);
     }
   }
 
@@ -390,6 +393,7 @@ final class BusBridgeConnection {
       return;
     }
     if (transport.writeQueueFull()) {
+      HubMetrics.get().slowConsumer();
       disconnect(429, "slow consumer: reconnect and resume");
       return;
     }

@@ -20,6 +20,8 @@ public final class SockJsBridge {
 
   /** SockJS close code for a connection the server ends (its "go away" range). */
   private static final int CLOSE_CODE = 3008;
+  /** The sockjs-client the iframe transports' page loads: the hub's own WebJar copy, never a CDN. */
+  private static final String LIBRARY_URL = "/assets/sockjs-client/1.6.1/dist/sockjs.min.js";
 
   private final BusBridge bridge;
 
@@ -29,7 +31,7 @@ public final class SockJsBridge {
 
   /** A router to mount under the bridge path, e.g. {@code /eventbus/*}. */
   public Router router() {
-    SockJSHandlerOptions options = new SockJSHandlerOptions().setRegisterWriteHandler(false);
+    SockJSHandlerOptions options = new SockJSHandlerOptions().setRegisterWriteHandler(false).setLibraryURL(LIBRARY_URL);
     return SockJSHandler.create(bridge.vertx, options).socketHandler(this::accept);
   }
 

@@ -10,6 +10,7 @@ import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.stats.ConnectionReporter;
 import dev.hubbub.store.AccountStore;
 import io.vertx.core.Vertx;
@@ -195,6 +196,7 @@ public final class SseBridge {
 
   private void send(SseStream stream, String record) {
     if (stream.full()) {
+      HubMetrics.get().slowConsumer();
       stream.close("slow consumer: reconnect");
     } else {
       stream.write(record);

@@ -1,5 +1,6 @@
 package dev.hubbub.bridge.sse;
 
+import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -47,6 +48,7 @@ final class SseStream {
   void write(String record) {
     if (!closed) {
       response.write(record);
+      HubMetrics.get().messageOut(HubMetrics.Transport.SSE);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
 import dev.hubbub.store.AccountStore;
+import dev.hubbub.metrics.HubMetrics;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -161,6 +162,7 @@ final class WsSession extends FeedSession {
   }
 
   private void onText(String text) {
+    HubMetrics.get().messageIn(HubMetrics.Transport.WS);
     if (closed) {
       return;
     }
@@ -378,15 +380,18 @@ final class WsSession extends FeedSession {
       return;
     }
     if (ws.writeQueueFull()) {
+      HubMetrics.get().slowConsumer();
       disconnectSlow("slow consumer: reconnect and resume after seq " + lastSeq());
     } else {
       ws.writeTextMessage(frame.encode());
+      HubMetrics.get().messageOut(HubMetrics.Transport.WS);
     }
   }
 
   @Override
   protected void write(FeedEvent event) {
     ws.writeTextMessage(event.text());
+    HubMetrics.get().messageOut(HubMetrics.Transport.WS);
   }
 
   @Override

@@ -1,0 +1,97 @@
+package dev.hubbub.web;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.hubbub.support.TestHub;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bad input from outside gets a clear 4xx and costs the log at most a short line below ERROR: a stack
+ * trace per request would let anyone fill the disk.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class BadRequestLoggingTest {
+
+  private static final long WAIT_SECONDS = 30;
+
+  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+  private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  private TestHub hub;
+  private HttpClient http;
+
+  @BeforeEach
+  void start(Vertx vertx) throws Exception {
+    // A small frame limit keeps the oversized body within the socket buffers, so the 413 is read before the hub hangs up.
+    hub = TestHub.start(vertx, new JsonObject().put("limits", new JsonObject().put("maxFrameBytes", 1000)))
+        .await(WAIT_SECONDS, TimeUnit.SECONDS);
+    http = vertx.createHttpClient();
+    logged.start();
+    root.addAppender(logged);
+  }
+
+  @AfterEach
+  void detach() {
+    root.detachAppender(logged);
+  }
+
+  @Test
+  void malformedPercentEscapesAnswer400WithoutAnErrorLog() throws Exception {
+    for (String uri : List.of("/%zz", "/%", "/rooms/%zz", "/api/rooms/%zz/messages", "/?q=%zz", "/api/rooms?x=%zz",
+        "/rooms/general/events?lastEventId=%zz", "/eventbus/%zz/info")) {
+      HttpClientResponse response = send(HttpMethod.GET, uri, Buffer.buffer());
+      assertEquals(400, response.statusCode(), uri);
+    }
+    // Well-formed escapes of bytes that are not UTF-8 are no reason for a server error either.
+    for (String uri : List.of("/%ff", "/rooms/%C0%AF/events", "/api/rooms/%ff%fe/messages?q=%ff", "/eventbus/%ff/info")) {
+      HttpClientResponse response = send(HttpMethod.GET, uri, Buffer.buffer());
+      assertTrue(response.statusCode() < 500, uri + " answered " + response.statusCode());
+    }
+    assertNoErrors();
+  }
+
+  @Test
+  void anOversizedSockJsSendAnswers413WithoutAnErrorLog() throws Exception {
+    assertEquals(200, send(HttpMethod.POST, "/eventbus/000/big/xhr", Buffer.buffer()).statusCode());
+    int cap = 4 * hub.config.getJsonObject("limits").getInteger("maxFrameBytes");
+    Buffer huge = Buffer.buffer("[\"" + "x".repeat(cap) + "\"]");
+    assertEquals(413, send(HttpMethod.POST, "/eventbus/000/big/xhr_send", huge).statusCode());
+    assertNoErrors();
+  }
+
+  private void assertNoErrors() {
+    List<String> errors = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+        .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+    assertTrue(errors.isEmpty(), errors.toString());
+  }
+
+  private HttpClientResponse send(HttpMethod method, String uri, Buffer body) throws Exception {
+    Future<HttpClientResponse> response = http.request(new RequestOptions().setMethod(method).setHost("127.0.0.1")
+            .setPort(hub.port).setURI(uri))
+        .compose(request -> request.send(body))
+        .compose(r -> r.body().map(b -> r));
+    return response.await(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+}
