@@ -125,8 +125,8 @@ public abstract class FeedSession {
       return;
     }
     lastSeq = Math.max(lastSeq, seq);
-    write(event);
     HubMetrics.get().delivered();
+    write(event);
   }
 
   private void slow() {

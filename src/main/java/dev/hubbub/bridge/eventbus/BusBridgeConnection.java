@@ -379,8 +379,8 @@ final class BusBridgeConnection {
 
   void write(Buffer frame) {
     if (!closed) {
-      transport.write(frame);
       HubMetrics.get().messageOut(bridge.metricsTransport);
+      transport.write(frame);
     }
   }
 

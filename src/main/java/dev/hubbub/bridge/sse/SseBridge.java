@@ -196,7 +196,9 @@ public final class SseBridge {
 
   private void send(SseStream stream, String record) {
     if (stream.full()) {
-      HubMetrics.get().slowConsumer();
+      if (!stream.isClosed()) {
+        HubMetrics.get().slowConsumer();
+      }
       stream.close("slow consumer: reconnect");
     } else {
       stream.write(record);

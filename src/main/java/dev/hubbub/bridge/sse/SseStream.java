@@ -47,8 +47,8 @@ final class SseStream {
 
   void write(String record) {
     if (!closed) {
-      response.write(record);
       HubMetrics.get().messageOut(HubMetrics.Transport.SSE);
+      response.write(record);
     }
   }
 

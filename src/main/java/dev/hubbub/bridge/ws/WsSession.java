@@ -383,15 +383,15 @@ final class WsSession extends FeedSession {
       HubMetrics.get().slowConsumer();
       disconnectSlow("slow consumer: reconnect and resume after seq " + lastSeq());
     } else {
-      ws.writeTextMessage(frame.encode());
       HubMetrics.get().messageOut(HubMetrics.Transport.WS);
+      ws.writeTextMessage(frame.encode());
     }
   }
 
   @Override
   protected void write(FeedEvent event) {
-    ws.writeTextMessage(event.text());
     HubMetrics.get().messageOut(HubMetrics.Transport.WS);
+    ws.writeTextMessage(event.text());
   }
 
   @Override
