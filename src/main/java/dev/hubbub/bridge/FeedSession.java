@@ -18,6 +18,9 @@ import java.util.List;
  * </ol>
  * Both the buffer and the transport's write queue are bounded; past either the session is disconnected
  * as a slow consumer and the client resumes from history.
+ *
+ * <p>A session whose transport is closed (or closing) stops itself on the next delivery instead of
+ * writing; a delivery that fails anyway is contained by the fan-out, which calls {@link #abort}.
  */
 public abstract class FeedSession {
 
@@ -42,6 +45,28 @@ public abstract class FeedSession {
   /** Closes the connection because the client cannot keep up; it should reconnect with its last seq. */
   protected abstract void disconnectSlow(String reason);
 
+  /**
+   * True once the transport is closed or closing, before its close handler may have run: nothing more
+   * may be written. Must not throw.
+   */
+  protected abstract boolean transportClosed();
+
+  /**
+   * Writing to this session failed (the fan-out caught {@code cause}): release the transport and whatever
+   * the session holds. Must not throw; the session is already stopped.
+   */
+  protected abstract void failed(Throwable cause);
+
+  /** Stops the session and lets the transport clean up after a failed delivery. Never throws. */
+  public final void abort(Throwable cause) {
+    stop();
+    try {
+      failed(cause);
+    } catch (RuntimeException e) {
+      // Nothing more to do for a transport that cannot even close; it is out of the fan-out already.
+    }
+  }
+
   /** Start over for a new room: forget buffered events and the last seq seen. */
   public void subscribing(long since) {
     phase = Phase.SUBSCRIBING;
@@ -59,6 +84,10 @@ public abstract class FeedSession {
   /** Writes the history, then everything that arrived meanwhile and was not part of it. */
   public void replay(List<JsonObject> events, boolean truncated) {
     if (phase == Phase.CLOSED) {
+      return;
+    }
+    if (transportClosed()) {
+      stop();
       return;
     }
     if (truncated) {
@@ -79,6 +108,10 @@ public abstract class FeedSession {
 
   /** Called by the fan-out for each event of the room. */
   public void deliver(FeedEvent event) {
+    if (phase != Phase.CLOSED && transportClosed()) {
+      stop(); // the close handler will clean up; never write to a closed socket
+      return;
+    }
     switch (phase) {
       case SUBSCRIBING -> {
         if (event.seq() > 0) {

@@ -31,6 +31,7 @@ public final class BusTestClient {
   private final Consumer<Buffer> writer;
   private final boolean tcp;
   private final Inbox<JsonObject> frames;
+  private Runnable closer = () -> { };
   private final Promise<Void> closed = Promise.promise();
   private int replies;
 
@@ -64,6 +65,7 @@ public final class BusTestClient {
       });
       socket.handler(parser);
       socket.closeHandler(v -> bus.closed.tryComplete());
+      bus.closer = socket::close;
       return bus;
     });
   }
@@ -88,6 +90,7 @@ public final class BusTestClient {
           ws.textMessageHandler(text -> bus.received(new JsonObject(text)));
           ws.binaryMessageHandler(bytes -> bus.received(new JsonObject(bytes)));
           ws.closeHandler(v -> bus.closed.tryComplete());
+          bus.closer = ws::close;
           return bus;
         });
   }
@@ -169,6 +172,11 @@ public final class BusTestClient {
   /** Takes every frame received and not yet read. */
   public List<JsonObject> drain() {
     return frames.drain();
+  }
+
+  /** Closes the connection from the client's side, as a leaving client would. */
+  public void close() {
+    closer.run();
   }
 
   public Future<Void> closed() {

@@ -47,6 +47,9 @@ final class BusBridgeConnection {
 
     boolean writeQueueFull();
 
+    /** True when the peer is gone although the close handler may not have run yet; never throws. */
+    boolean isClosed();
+
     void close();
 
     /** A transport over {@code stream}, ended by {@code close}. */
@@ -60,6 +63,16 @@ final class BusBridgeConnection {
         @Override
         public boolean writeQueueFull() {
           return stream.writeQueueFull();
+        }
+
+        @Override
+        public boolean isClosed() {
+          try {
+            stream.writeQueueFull(); // a closed SockJS WebSocket throws here ("WebSocket is closed")
+            return false;
+          } catch (IllegalStateException e) {
+            return true;
+          }
         }
 
         @Override
@@ -358,9 +371,15 @@ final class BusBridgeConnection {
     return frame.getValue(field) instanceof String s ? s : null;
   }
 
+  /** Writes a frame unless the transport is gone; a failing write ends the connection, never the caller. */
   void write(Buffer frame) {
-    if (!closed) {
+    if (isClosed()) {
+      return;
+    }
+    try {
       transport.write(frame);
+    } catch (RuntimeException e) {
+      failed(e);
     }
   }
 
@@ -368,8 +387,27 @@ final class BusBridgeConnection {
     return transport.writeQueueFull();
   }
 
-  private void error(String address, int code, String message) {
+  /** Closed by us or by the peer (before the close handler ran); nothing more is written then. */
+  boolean isClosed() {
+    return closed || transport.isClosed();
+  }
+
+  /** A write failed: the connection is unusable, so release it quietly (the peer is gone). */
+  void failed(Throwable cause) {
     if (closed) {
+      return;
+    }
+    log.debug("{} bridge connection failed while writing, closing it: {}", bridge.dialect, cause.toString());
+    closed();
+    try {
+      transport.close();
+    } catch (RuntimeException e) {
+      // already closed
+    }
+  }
+
+  private void error(String address, int code, String message) {
+    if (isClosed()) {
       return;
     }
     if (transport.writeQueueFull()) {
@@ -381,7 +419,8 @@ final class BusBridgeConnection {
 
   /** Tells the client why, then closes; used for slow consumers and protocol abuse. */
   void disconnect(int code, String reason) {
-    if (closed) {
+    if (isClosed()) {
+      closed();
       return;
     }
     log.info("closing {} bridge connection: {}", bridge.dialect, reason);
@@ -392,6 +431,9 @@ final class BusBridgeConnection {
 
   /** The transport is gone (or we closed it): release every subscription. */
   void closed() {
+    if (closed) {
+      return;
+    }
     closed = true;
     subscriptions.values().forEach(this::drop);
     subscriptions.clear();

@@ -44,6 +44,16 @@ final class BusSubscription extends FeedSession {
   }
 
   @Override
+  protected boolean transportClosed() {
+    return connection.isClosed();
+  }
+
+  @Override
+  protected void failed(Throwable cause) {
+    connection.failed(cause);
+  }
+
+  @Override
   protected void disconnectSlow(String reason) {
     connection.disconnect(429, reason);
   }

@@ -114,6 +114,17 @@ final class SseSession extends FeedSession {
   }
 
   @Override
+  protected boolean transportClosed() {
+    return stream.isClosed();
+  }
+
+  @Override
+  protected void failed(Throwable cause) {
+    log.debug("event stream in room {} failed while writing, closing it: {}", room, cause.toString());
+    stream.close("stream failed: reconnect");
+  }
+
+  @Override
   protected void disconnectSlow(String reason) {
     log.info("closing slow event stream in room {}", room);
     stream.close(reason);

@@ -366,7 +366,7 @@ final class WsSession extends FeedSession {
 
   /** Writes a reply frame (welcome, ack, error...) under the same slow-consumer rule as feed events. */
   private void send(JsonObject frame) {
-    if (closed) {
+    if (transportClosed()) {
       return;
     }
     if (ws.writeQueueFull()) {
@@ -393,11 +393,30 @@ final class WsSession extends FeedSession {
     return ws.writeQueueFull();
   }
 
+  /** Closed by us, or by the peer before our close handler ran (then writing would throw). */
+  @Override
+  protected boolean transportClosed() {
+    return closed || ws.isClosed();
+  }
+
+  @Override
+  protected void failed(Throwable cause) {
+    log.debug("WebSocket {} failed while writing, closing it: {}", id, cause.toString());
+    closed = true;
+    cancelExpiry();
+    leaveRoom();
+    if (!ws.isClosed()) {
+      ws.close();
+    }
+  }
+
   @Override
   protected void disconnectSlow(String reason) {
     log.info("closing slow WebSocket {} in room {}", id, room);
     closed = true;
     leaveRoom();
-    ws.close(CLOSE_SLOW, reason);
+    if (!ws.isClosed()) {
+      ws.close(CLOSE_SLOW, reason);
+    }
   }
 }
