@@ -36,8 +36,11 @@ public abstract class FeedSession {
   /** Writes one live event in the transport's format. */
   protected abstract void write(FeedEvent event);
 
-  /** Writes the replayed events in the transport's format (one history frame, or one record each). */
-  protected abstract void writeHistory(List<JsonObject> events, boolean truncated);
+  /**
+   * Writes the replayed events in the transport's format (one history frame, or one record each), with
+   * the history's {@code epoch} ({@code ""} while the room has none) for the client to resume with.
+   */
+  protected abstract void writeHistory(List<JsonObject> events, boolean truncated, String epoch);
 
   /** True when the transport's outbound queue is over its limit. */
   protected abstract boolean writeQueueFull();
@@ -82,7 +85,7 @@ public abstract class FeedSession {
   }
 
   /** Writes the history, then everything that arrived meanwhile and was not part of it. */
-  public void replay(List<JsonObject> events, boolean truncated) {
+  public void replay(List<JsonObject> events, boolean truncated, String epoch) {
     if (phase == Phase.CLOSED) {
       return;
     }
@@ -99,7 +102,7 @@ public abstract class FeedSession {
       Long seq = event.getLong("seq");
       lastSeq = Math.max(lastSeq, seq == null ? 0 : seq);
     }
-    writeHistory(events, truncated);
+    writeHistory(events, truncated, epoch == null ? "" : epoch);
     phase = Phase.LIVE;
     while (!buffer.isEmpty() && phase == Phase.LIVE) {
       send(buffer.pollFirst());

@@ -31,7 +31,7 @@ class RoomFanoutTest {
     FakeSession() {
       subscribing(0);
       replaying();
-      replay(List.of(), false);
+      replay(List.of(), false, "");
     }
 
     @Override
@@ -43,7 +43,7 @@ class RoomFanoutTest {
     }
 
     @Override
-    protected void writeHistory(List<JsonObject> events, boolean truncated) {
+    protected void writeHistory(List<JsonObject> events, boolean truncated, String epoch) {
     }
 
     @Override

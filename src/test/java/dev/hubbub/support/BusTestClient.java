@@ -155,6 +155,12 @@ public final class BusTestClient {
     });
   }
 
+  /** The next frame that is not the {@code history} delivery opening a registration. */
+  public Future<JsonObject> skipHistory() {
+    return next().compose(frame -> frame.getValue("body") instanceof JsonObject b && "history".equals(b.getString("type"))
+        ? skipHistory() : Future.succeededFuture(frame));
+  }
+
   /** Skips deliveries until an error frame arrives. */
   public Future<JsonObject> skipErr() {
     return next().compose(frame -> "err".equals(frame.getString("type")) ? Future.succeededFuture(frame) : skipErr());

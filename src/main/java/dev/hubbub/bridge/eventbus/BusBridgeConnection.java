@@ -219,10 +219,13 @@ final class BusBridgeConnection {
       return Future.succeededFuture();
     }
     Long since;
+    String epoch;
     try {
-      since = sinceHeader(frame.getJsonObject("headers"));
-    } catch (Failure.Rejected | ClassCastException e) {
-      error(address, 400, "header 'since' must be a whole number, 0 or more");
+      JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : null;
+      since = sinceHeader(headers);
+      epoch = headers == null ? null : Rules.optionalEpoch(headers.getValue("epoch"), "header 'epoch'");
+    } catch (Failure.Rejected e) {
+      error(address, 400, e.getMessage());
       return Future.succeededFuture();
     }
     // Registered only once access is granted; the place is held meanwhile, so the cap and duplicates hold.
@@ -234,7 +237,7 @@ final class BusBridgeConnection {
         return Future.succeededFuture(); // unregistered or closed meanwhile
       }
       expireWith(subscription);
-      bridge.fanout.add(room, subscription).onComplete(registered -> replay(subscription, since));
+      bridge.fanout.add(room, subscription).onComplete(registered -> replay(subscription, since, epoch));
       return Future.<Void>succeededFuture();
     }, denied -> {
       subscriptions.remove(address, subscription);
@@ -242,27 +245,31 @@ final class BusBridgeConnection {
     });
   }
 
-  /** Writes what the subscription missed (only when it asked, with {@code since}), then lets it go live. */
-  private void replay(BusSubscription subscription, Long since) {
+  /**
+   * Writes the {@code history} delivery (the resume point's epoch), then what the subscription missed
+   * (only when it asked, with {@code since}, in {@code epoch}), then lets it go live.
+   */
+  private void replay(BusSubscription subscription, Long since, String epoch) {
     String address = subscription.address;
     if (subscriptions.get(address) != subscription) {
       return; // unregistered or closed meanwhile
     }
     subscription.replaying();
+    JsonObject query = subscription.reader.into(new JsonObject().put("room", subscription.room));
     if (since == null) {
-      subscription.replay(List.of(), false); // a plain registration is live only
-      return;
+      query.put("limit", 0); // a plain registration is live only: it asks for the epoch alone
+    } else {
+      query.put("since", since).put("epoch", epoch);
     }
-    JsonObject query = subscription.reader.into(new JsonObject().put("room", subscription.room).put("since", since));
     bridge.vertx.eventBus().<JsonObject>request(Addresses.HISTORY, query).onComplete(history -> {
       if (history.succeeded()) {
         JsonObject reply = history.result().body();
         List<JsonObject> events = new ArrayList<>();
         reply.getJsonArray("messages").forEach(e -> events.add((JsonObject) e));
-        subscription.replay(events, reply.getBoolean("truncated"));
+        subscription.replay(events, reply.getBoolean("truncated"), reply.getString("epoch"));
       } else {
         error(address, Failure.codeOf(history.cause()), "history unavailable: " + Failure.messageOf(history.cause()));
-        subscription.replay(List.of(), false);
+        subscription.replay(List.of(), false, "");
       }
     });
   }
@@ -358,13 +365,13 @@ final class BusBridgeConnection {
     }
     Object since = headers.getValue("since");
     if (since instanceof String s) {
-      try {
-        since = Long.parseLong(s.trim());
-      } catch (NumberFormatException e) {
-        throw Failure.badRequest("since");
-      }
+      return Rules.resumePoint(s, "header 'since'");
     }
-    return Rules.optionalSeq(new JsonObject().put("since", since), "since");
+    try {
+      return Rules.optionalResumePoint(new JsonObject().put("since", since), "since");
+    } catch (Failure.Rejected e) {
+      throw Failure.badRequest("header 'since' must be " + Rules.RESUME_POINT_RANGE);
+    }
   }
 
   private static String stringOrNull(JsonObject frame, String field) {

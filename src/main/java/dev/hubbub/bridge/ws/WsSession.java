@@ -201,7 +201,8 @@ final class WsSession extends FeedSession {
     String newRoom = Rules.room(frame);
     Identity joiner = joiner(frame);
     String newName = joiner.username();
-    Long since = Rules.optionalSeq(frame, "since");
+    Long since = Rules.optionalResumePoint(frame, "since");
+    String epoch = Rules.optionalEpoch(frame.getValue("epoch"), "field 'epoch'");
     leaveRoom();
     joining = true;
     subscribing(since == null ? 0 : since);
@@ -218,7 +219,7 @@ final class WsSession extends FeedSession {
             send(new JsonObject().put("type", "welcome").put("room", newRoom).put("username", newName)
                 .put("users", reply.getJsonArray("users")));
             replaying();
-            replayHistory(newRoom, since);
+            replayHistory(newRoom, since, epoch);
           } else {
             bridge.fanout.remove(newRoom, this);
             stop();
@@ -249,10 +250,11 @@ final class WsSession extends FeedSession {
     return identity;
   }
 
-  private void replayHistory(String joinedRoom, Long since) {
+  /** With {@code since}, a resume in the client's {@code epoch} (null: not checked). */
+  private void replayHistory(String joinedRoom, Long since, String epoch) {
     JsonObject query = member.into(new JsonObject().put("room", joinedRoom));
     if (since != null) {
-      query.put("since", since);
+      query.put("since", since).put("epoch", epoch);
     }
     request(Addresses.HISTORY, query).onComplete(result -> {
       if (!joinedRoom.equals(room)) {
@@ -261,10 +263,10 @@ final class WsSession extends FeedSession {
       if (result.succeeded()) {
         JsonObject history = result.result().body();
         replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
-            history.getBoolean("truncated"));
+            history.getBoolean("truncated"), history.getString("epoch"));
       } else {
         error("history unavailable: " + Failure.messageOf(result.cause()), null);
-        replay(List.of(), false);
+        replay(List.of(), false, "");
       }
     });
   }
@@ -382,9 +384,9 @@ final class WsSession extends FeedSession {
   }
 
   @Override
-  protected void writeHistory(List<JsonObject> events, boolean truncated) {
+  protected void writeHistory(List<JsonObject> events, boolean truncated, String epoch) {
     JsonObject frame = new JsonObject().put("type", "history").put("room", room).put("messages", new JsonArray(List.copyOf(events)))
-        .put("truncated", truncated);
+        .put("truncated", truncated).put("epoch", epoch);
     send(frame);
   }
 
