@@ -33,6 +33,8 @@ final class WsSession extends FeedSession {
 
   /** Close code for a client that cannot keep up (RFC 6455 "try again later"). */
   static final short CLOSE_SLOW = 1013;
+  /** Close code for a text message that is not valid UTF-8 (RFC 6455 "invalid frame payload data"). */
+  static final short CLOSE_INVALID_DATA = 1007;
   /** Close code for a frame or message over the configured limit (RFC 6455 "message too big"). */
   static final short CLOSE_TOO_BIG = 1009;
   /** Close code for a missing, invalid or expired token (4000-4999 are the application's; 401 as in HTTP). */
@@ -60,8 +62,29 @@ final class WsSession extends FeedSession {
     this.bridge = bridge;
     this.ws = ws;
     this.bus = bridge.vertx.eventBus();
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> error("binary frames are not supported: send JSON text frames", null));
+    // Our own reassembly rather than textMessageHandler: text must be valid UTF-8, or the socket closes with 1007.
+    Messages messages = new Messages(bridge.config.limits().maxFrameBytes(), new Messages.Sink() {
+      @Override
+      public void text(String message) {
+        onText(message);
+      }
+
+      @Override
+      public void binary() {
+        error("binary frames are not supported: send JSON text frames", null);
+      }
+
+      @Override
+      public void tooBig() {
+        closeTooBig();
+      }
+
+      @Override
+      public void invalidUtf8() {
+        closeWith(CLOSE_INVALID_DATA, "invalid UTF-8 in a text message");
+      }
+    });
+    ws.frameHandler(messages::frame);
     ws.exceptionHandler(this::onException);
   }
 
@@ -143,12 +166,28 @@ final class WsSession extends FeedSession {
     boolean tooBig = e instanceof CorruptedWebSocketFrameException corrupted
         ? corrupted.closeStatus() != null && corrupted.closeStatus().code() == CLOSE_TOO_BIG
         : e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
-    if (tooBig && !closed) {
-      closed = true;
-      leaveRoom();
-      ws.close(CLOSE_TOO_BIG, "message too big: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
+    if (tooBig) {
+      closeTooBig();
     } else {
       log.debug("WebSocket {} error: {}", id, e.getMessage());
+    }
+  }
+
+  private void closeTooBig() {
+    closeWith(CLOSE_TOO_BIG, "message too big: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
+  }
+
+  /** Leaves the room and closes with {@code code}; nothing the client sent after it is handled. */
+  private void closeWith(short code, String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    heldFrames.clear();
+    cancelExpiry();
+    leaveRoom();
+    if (!ws.isClosed()) {
+      ws.close(code, reason);
     }
   }
 
