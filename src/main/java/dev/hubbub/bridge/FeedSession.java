@@ -19,6 +19,9 @@ import java.util.List;
  * </ol>
  * Both the buffer and the transport's write queue are bounded; past either the session is disconnected
  * as a slow consumer and the client resumes from history.
+ *
+ * <p>A session whose transport is closed (or closing) stops itself on the next delivery instead of
+ * writing; a delivery that fails anyway is contained by the fan-out, which calls {@link #abort}.
  */
 public abstract class FeedSession {
 
@@ -34,14 +37,39 @@ public abstract class FeedSession {
   /** Writes one live event in the transport's format. */
   protected abstract void write(FeedEvent event);
 
-  /** Writes the replayed events in the transport's format (one history frame, or one record each). */
-  protected abstract void writeHistory(List<JsonObject> events, boolean truncated);
+  /**
+   * Writes the replayed events in the transport's format (one history frame, or one record each), with
+   * the history's {@code epoch} ({@code ""} while the room has none) for the client to resume with.
+   */
+  protected abstract void writeHistory(List<JsonObject> events, boolean truncated, String epoch);
 
   /** True when the transport's outbound queue is over its limit. */
   protected abstract boolean writeQueueFull();
 
   /** Closes the connection because the client cannot keep up; it should reconnect with its last seq. */
   protected abstract void disconnectSlow(String reason);
+
+  /**
+   * True once the transport is closed or closing, before its close handler may have run: nothing more
+   * may be written. Must not throw.
+   */
+  protected abstract boolean transportClosed();
+
+  /**
+   * Writing to this session failed (the fan-out caught {@code cause}): release the transport and whatever
+   * the session holds. Must not throw; the session is already stopped.
+   */
+  protected abstract void failed(Throwable cause);
+
+  /** Stops the session and lets the transport clean up after a failed delivery. Never throws. */
+  public final void abort(Throwable cause) {
+    stop();
+    try {
+      failed(cause);
+    } catch (RuntimeException e) {
+      // Nothing more to do for a transport that cannot even close; it is out of the fan-out already.
+    }
+  }
 
   /** Start over for a new room: forget buffered events and the last seq seen. */
   public void subscribing(long since) {
@@ -58,8 +86,12 @@ public abstract class FeedSession {
   }
 
   /** Writes the history, then everything that arrived meanwhile and was not part of it. */
-  public void replay(List<JsonObject> events, boolean truncated) {
+  public void replay(List<JsonObject> events, boolean truncated, String epoch) {
     if (phase == Phase.CLOSED) {
+      return;
+    }
+    if (transportClosed()) {
+      stop();
       return;
     }
     if (truncated) {
@@ -71,7 +103,7 @@ public abstract class FeedSession {
       Long seq = event.getLong("seq");
       lastSeq = Math.max(lastSeq, seq == null ? 0 : seq);
     }
-    writeHistory(events, truncated);
+    writeHistory(events, truncated, epoch == null ? "" : epoch);
     phase = Phase.LIVE;
     while (!buffer.isEmpty() && phase == Phase.LIVE) {
       send(buffer.pollFirst());
@@ -80,6 +112,10 @@ public abstract class FeedSession {
 
   /** Called by the fan-out for each event of the room. */
   public void deliver(FeedEvent event) {
+    if (phase != Phase.CLOSED && transportClosed()) {
+      stop(); // the close handler will clean up; never write to a closed socket
+      return;
+    }
     switch (phase) {
       case SUBSCRIBING -> {
         if (event.seq() > 0) {

@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +19,14 @@ import java.util.Set;
  * The local sessions of each room for one bridge instance, with one event-bus consumer per room that
  * fans each event out to them. The consumer is registered for the first session of a room and removed
  * with the last. Confined to the owning verticle's event loop.
+ *
+ * <p>Delivery to one session never affects another: a session whose delivery throws (typically a socket
+ * closed but not yet removed) is stopped, aborted and removed, and the event still reaches every other
+ * session of the room.
  */
 public final class RoomFanout<S extends FeedSession> {
+
+  private static final Logger log = LoggerFactory.getLogger(RoomFanout.class);
 
   private final EventBus bus;
   private final SharedEncodings encodings;
@@ -43,7 +51,7 @@ public final class RoomFanout<S extends FeedSession> {
     if (r == null) {
       Room<S> created = new Room<>();
       created.consumer = bus.consumer(Addresses.roomFeed(room),
-          msg -> fanOut(created, new FeedEvent(msg.body(), msg.headers().get(Addresses.EVENT_KEY_HEADER), encodings)));
+          msg -> fanOut(room, created, new FeedEvent(msg.body(), msg.headers().get(Addresses.EVENT_KEY_HEADER), encodings)));
       rooms.put(room, created);
       r = created;
     }
@@ -66,10 +74,17 @@ public final class RoomFanout<S extends FeedSession> {
     return counts;
   }
 
-  private static <S extends FeedSession> void fanOut(Room<S> room, FeedEvent event) {
+  private void fanOut(String name, Room<S> room, FeedEvent event) {
     // Copy: a delivery may close a slow session, which removes it from the set.
     for (S session : new ArrayList<>(room.sessions)) {
-      session.deliver(event);
+      try {
+        session.deliver(event);
+      } catch (RuntimeException e) {
+        // Contained: this session is finished, the others still get the event.
+        log.debug("delivery to a session of room {} failed, dropping it: {}", name, e.toString());
+        remove(name, session);
+        session.abort(e);
+      }
     }
   }
 }

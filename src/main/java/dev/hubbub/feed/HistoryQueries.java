@@ -34,42 +34,65 @@ final class HistoryQueries {
     this.limits = limits;
   }
 
+  /**
+   * {@code {room, since?, epoch?, limit?}}: the events after {@code since} (see {@link #resume}), or the
+   * latest {@code limit} (default and at most {@code history.replayLimit}; 0 asks for the epoch only).
+   * The reply always names the room's current {@code epoch} ({@code ""} while it has no history).
+   */
   void history(Message<JsonObject> msg) {
     try {
       JsonObject body = msg.body();
       String room = Rules.room(body);
-      Long since = Rules.optionalSeq(body, "since");
-      Future<Page> page = RoomAccess.requireRead(bus, room, Identity.of(body)).compose(v -> since == null
-          ? store.latest(room, limits.replayLimit()).map(events -> new Page(events, false))
-          : resume(room, since));
+      Long since = Rules.optionalResumePoint(body, "since");
+      String epoch = Rules.optionalEpoch(body.getValue("epoch"), "field 'epoch'");
+      Long limit = Rules.optionalSeq(body, "limit");
+      int latest = (int) Math.min(limit == null ? limits.replayLimit() : limit, limits.replayLimit());
+      String[] current = new String[1];
+      Future<Page> page = RoomAccess.requireRead(bus, room, Identity.of(body))
+          .compose(v -> store.epoch(room))
+          .compose(e -> {
+            current[0] = e;
+            return since == null ? latest(room, latest, false) : resume(room, since, epoch, e);
+          });
       page.onSuccess(p -> msg.reply(new JsonObject()
               .put("room", room)
               .put("messages", new JsonArray(new ArrayList<>(p.events)))
-              .put("truncated", p.truncated)))
+              .put("truncated", p.truncated)
+              .put("epoch", current[0] == null ? "" : current[0])))
           .onFailure(e -> Failure.reply(msg, e));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
     }
   }
 
+  private Future<Page> latest(String room, int limit, boolean truncated) {
+    return limit == 0 ? Future.succeededFuture(new Page(List.of(), truncated))
+        : store.latest(room, limit).map(events -> new Page(events, truncated));
+  }
+
   /**
-   * Everything after {@code since}, unless that is more than the resume cap (then the latest, truncated)
-   * or {@code since} lies beyond the room's history, e.g. after the database was replaced (then the
-   * latest, truncated, so the client starts over instead of waiting for seqs it has seen already).
+   * Everything after {@code since}, unless it cannot continue the client's history: the client's epoch
+   * differs from the room's (the history was replaced), {@code since} lies beyond the room's history
+   * (e.g. after the database was replaced, or a room with none yet), or the gap is wider than the resume
+   * cap. Then the latest events, truncated, so the client starts over from a fresh snapshot instead of
+   * waiting for seqs it has seen already. A client that sends no epoch is not checked for one.
    */
-  private Future<Page> resume(String room, long since) {
+  private Future<Page> resume(String room, long since, String clientEpoch, String roomEpoch) {
+    if (clientEpoch != null && !clientEpoch.equals(roomEpoch)) {
+      return latest(room, limits.replayLimit(), true);
+    }
     int cap = limits.resumeLimit();
     // One more than the cap tells us whether the gap is too wide to replay whole.
     return store.after(room, since, cap + 1).compose(missed -> {
       if (missed.size() > cap) {
-        return store.latest(room, cap).map(latest -> new Page(latest, true));
+        return latest(room, cap, true);
       }
       if (!missed.isEmpty() || since == 0) {
         return Future.succeededFuture(new Page(missed, false));
       }
       return store.head(room).compose(head -> since <= head
           ? Future.succeededFuture(new Page(missed, false))
-          : store.latest(room, limits.replayLimit()).map(latest -> new Page(latest, true)));
+          : latest(room, limits.replayLimit(), true));
     });
   }
 

@@ -80,6 +80,57 @@ public final class Rules {
     return n.longValue();
   }
 
+  /**
+   * The largest resume point accepted: 2^53 - 1, the largest whole number every JSON client (JavaScript
+   * included) represents exactly. A room's seq never gets near it.
+   */
+  public static final long MAX_RESUME_POINT = 9_007_199_254_740_991L;
+  public static final String RESUME_POINT_RANGE = "a whole number from 0 to " + MAX_RESUME_POINT;
+  private static final java.util.regex.Pattern EPOCH = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /**
+   * An optional resume point ({@code since}): a whole number 0..{@link #MAX_RESUME_POINT}, null when
+   * absent. Negative, fractional, non-numeric and larger values are refused, never clamped.
+   */
+  public static Long optionalResumePoint(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue()) || n.doubleValue() < 0
+        || n.doubleValue() > MAX_RESUME_POINT) {
+      throw Failure.badRequest("field '" + field + "' must be " + RESUME_POINT_RANGE);
+    }
+    return n.longValue();
+  }
+
+  /** A resume point given as text (a header or query parameter); {@code what} names it in the refusal. */
+  public static long resumePoint(String text, String what) {
+    try {
+      long value = Long.parseLong(text.strip());
+      if (value >= 0 && value <= MAX_RESUME_POINT) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw Failure.badRequest(what + " must be " + RESUME_POINT_RANGE);
+  }
+
+  /**
+   * The history epoch a client resumes in: null when absent or empty (unknown, so not checked), else
+   * 1-64 of {@code A-Z a-z 0-9 _ -}.
+   */
+  public static String optionalEpoch(Object value, String what) {
+    if (value == null || "".equals(value)) {
+      return null;
+    }
+    if (!(value instanceof String s) || !EPOCH.matcher(s).matches()) {
+      throw Failure.badRequest(what + " must be a history epoch: 1-64 letters, digits, '_' or '-'");
+    }
+    return s;
+  }
+
   /** An optional client id for a chat: 1-64 characters, null when absent. */
   public static String optionalCid(JsonObject body) {
     Object cid = body.getValue("cid");

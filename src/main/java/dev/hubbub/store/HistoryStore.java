@@ -3,6 +3,8 @@ package dev.hubbub.store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +26,22 @@ import java.util.Map;
  *   <li>Reads return events in ascending {@code seq} order. A chat event is returned in its current state:
  *       {@code edited: true} and/or {@code deleted: true} (with {@code text: ""}) when that applies;
  *       {@code cid} is never returned.</li>
+ *   <li>Each room's history has an {@linkplain #epoch epoch}, created atomically with its first event
+ *       ({@code seq} 1) and never changed after, so a resume can tell this history from a replaced one.</li>
  *   <li>All methods are called from one Vert.x context and complete on it.</li>
  * </ul>
  */
 public interface HistoryStore {
+
+  /** A fresh epoch: 11 URL-safe characters (64 random bits), so it can travel in a query string as is. */
+  static String newEpoch() {
+    byte[] bytes = new byte[8];
+    Epochs.RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** The epoch of {@code room}'s history, or {@code null} while the room has none. */
+  Future<String> epoch(String room);
 
   /** The highest {@code seq} stored for {@code room}, 0 when the room has no history. */
   Future<Long> head(String room);
@@ -55,4 +69,12 @@ public interface HistoryStore {
 
   /** Releases connections; further calls fail. */
   Future<Void> close();
+}
+
+/** Holder of the random source for {@link HistoryStore#newEpoch}. */
+final class Epochs {
+  static final SecureRandom RANDOM = new SecureRandom();
+
+  private Epochs() {
+  }
 }

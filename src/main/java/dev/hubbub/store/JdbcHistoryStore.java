@@ -39,6 +39,12 @@ public final class JdbcHistoryStore implements HistoryStore {
   }
 
   @Override
+  public Future<String> epoch(String room) {
+    return pool.preparedQuery(Sql.EPOCH).execute(Tuple.of(room))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  @Override
   public Future<Void> append(List<JsonObject> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
@@ -46,6 +52,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     List<Tuple> inserts = new ArrayList<>();
     List<Tuple> edits = new ArrayList<>();
     List<Tuple> deletes = new ArrayList<>();
+    List<Tuple> newRooms = new ArrayList<>();
+    List<Tuple> epochs = new ArrayList<>();
     for (JsonObject e : events) {
       String type = e.getString("type");
       String room = e.getString("room");
@@ -54,6 +62,10 @@ public final class JdbcHistoryStore implements HistoryStore {
       inserts.add(Tuple.tuple().addString(room).addLong(e.getLong("seq")).addString(type).addString(id)
           .addString(e.getString("username")).addString(body).addLong(e.getLong("ts")).addString(e.getString("cid"))
           .addBoolean(e.getBoolean("guest", false)));
+      if (e.getLong("seq") == 1) {
+        newRooms.add(Tuple.of(room));
+        epochs.add(Tuple.of(room, HistoryStore.newEpoch(), e.getLong("ts")));
+      }
       if (Events.EDITED.equals(type)) {
         edits.add(Tuple.of(body, room, id));
       } else if (Events.DELETED.equals(type)) {
@@ -62,6 +74,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
     // Edits before deletions: within one batch a message can be edited and then deleted, never the reverse.
     return pool.withTransaction(conn -> conn.preparedQuery(Sql.INSERT).executeBatch(inserts)
+        .compose(v -> batch(conn, Sql.DELETE_EPOCH, newRooms))
+        .compose(v -> batch(conn, Sql.INSERT_EPOCH, epochs))
         .compose(v -> batch(conn, Sql.APPLY_EDIT, edits))
         .compose(v -> batch(conn, Sql.APPLY_DELETE, deletes)));
   }

@@ -33,6 +33,7 @@ public final class MemoryHistoryStore implements HistoryStore {
     final ArrayDeque<Stored> events = new ArrayDeque<>();
     final Map<String, JsonObject> chats = new HashMap<>();
     long head;
+    String epoch;
   }
 
   public MemoryHistoryStore(int window) {
@@ -43,6 +44,12 @@ public final class MemoryHistoryStore implements HistoryStore {
   public Future<Long> head(String room) {
     Room r = rooms.get(room);
     return Future.succeededFuture(r == null ? 0L : r.head);
+  }
+
+  @Override
+  public Future<String> epoch(String room) {
+    Room r = rooms.get(room);
+    return Future.succeededFuture(r == null ? null : r.epoch);
   }
 
   @Override
@@ -72,6 +79,9 @@ public final class MemoryHistoryStore implements HistoryStore {
     String room = appended.getString("room");
     Room r = rooms.computeIfAbsent(room, k -> new Room());
     JsonObject event = appended.copy();
+    if (event.getLong("seq") == 1) {
+      r.epoch = HistoryStore.newEpoch();
+    }
     String cid = (String) event.remove("cid");
     String id = event.getString("id");
     switch (event.getString("type")) {

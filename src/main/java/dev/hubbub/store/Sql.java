@@ -16,6 +16,13 @@ final class Sql {
   static final String INSERT = "INSERT INTO room_events (room, seq, kind, message_id, username, body, ts, cid, guest)"
       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+  static final String EPOCH = "SELECT epoch FROM room_epochs WHERE room = ?";
+
+  /** A room's first event starts a new history: its epoch replaces any left behind. */
+  static final String DELETE_EPOCH = "DELETE FROM room_epochs WHERE room = ?";
+
+  static final String INSERT_EPOCH = "INSERT INTO room_epochs (room, epoch, created_at) VALUES (?, ?, ?)";
+
   /** Applies an edit to the chat message it names. */
   static final String APPLY_EDIT = "UPDATE room_events SET body = ?, edited = TRUE"
       + " WHERE room = ? AND message_id = ? AND kind = 'chat'";

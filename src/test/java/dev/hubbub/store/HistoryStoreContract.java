@@ -81,6 +81,31 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void aRoomsEpochIsCreatedWithItsFirstEventAndNeverChanges(VertxTestContext ctx) {
+    String[] first = new String[1];
+    store.epoch(room)
+        .compose(none -> {
+          assertNull(none, "no history, no epoch");
+          return store.append(List.of(chat(room, 1, "ann", "one"), chat(otherRoom, 1, "bob", "other")));
+        })
+        .compose(v -> store.epoch(room))
+        .compose(epoch -> {
+          assertTrue(epoch != null && epoch.matches("[A-Za-z0-9_-]{1,64}"), "a URL-safe epoch: " + epoch);
+          first[0] = epoch;
+          return store.append(List.of(chat(room, 2, "ann", "two")));
+        })
+        .compose(v -> store.epoch(room))
+        .compose(epoch -> {
+          assertEquals(first[0], epoch, "later events keep the epoch");
+          return store.epoch(otherRoom);
+        })
+        .onComplete(ctx.succeeding(other -> ctx.verify(() -> {
+          assertTrue(other != null && !other.equals(first[0]), "each room has its own epoch");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void appendedEventsReadBackInSeqOrderExactlyAsAppended(VertxTestContext ctx) {
     JsonObject first = chat(room, 1, "ann", "one");
     JsonObject second = chat(room, 2, "bob", "two");

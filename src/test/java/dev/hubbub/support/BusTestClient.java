@@ -31,6 +31,7 @@ public final class BusTestClient {
   private final Consumer<Buffer> writer;
   private final boolean tcp;
   private final Inbox<JsonObject> frames;
+  private Runnable closer = () -> { };
   private final Promise<Void> closed = Promise.promise();
   private int replies;
 
@@ -64,6 +65,7 @@ public final class BusTestClient {
       });
       socket.handler(parser);
       socket.closeHandler(v -> bus.closed.tryComplete());
+      bus.closer = socket::close;
       return bus;
     });
   }
@@ -88,6 +90,7 @@ public final class BusTestClient {
           ws.textMessageHandler(text -> bus.received(new JsonObject(text)));
           ws.binaryMessageHandler(bytes -> bus.received(new JsonObject(bytes)));
           ws.closeHandler(v -> bus.closed.tryComplete());
+          bus.closer = ws::close;
           return bus;
         });
   }
@@ -152,6 +155,12 @@ public final class BusTestClient {
     });
   }
 
+  /** The next frame that is not the {@code history} delivery opening a registration. */
+  public Future<JsonObject> skipHistory() {
+    return next().compose(frame -> frame.getValue("body") instanceof JsonObject b && "history".equals(b.getString("type"))
+        ? skipHistory() : Future.succeededFuture(frame));
+  }
+
   /** Skips deliveries until an error frame arrives. */
   public Future<JsonObject> skipErr() {
     return next().compose(frame -> "err".equals(frame.getString("type")) ? Future.succeededFuture(frame) : skipErr());
@@ -169,6 +178,11 @@ public final class BusTestClient {
   /** Takes every frame received and not yet read. */
   public List<JsonObject> drain() {
     return frames.drain();
+  }
+
+  /** Closes the connection from the client's side, as a leaving client would. */
+  public void close() {
+    closer.run();
   }
 
   public Future<Void> closed() {

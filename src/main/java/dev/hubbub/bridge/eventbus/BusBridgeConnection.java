@@ -49,6 +49,9 @@ final class BusBridgeConnection {
 
     boolean writeQueueFull();
 
+    /** True when the peer is gone although the close handler may not have run yet; never throws. */
+    boolean isClosed();
+
     void close();
 
     /** A transport over {@code stream}, ended by {@code close}. */
@@ -62,6 +65,16 @@ final class BusBridgeConnection {
         @Override
         public boolean writeQueueFull() {
           return stream.writeQueueFull();
+        }
+
+        @Override
+        public boolean isClosed() {
+          try {
+            stream.writeQueueFull(); // a closed SockJS WebSocket throws here ("WebSocket is closed")
+            return false;
+          } catch (IllegalStateException e) {
+            return true;
+          }
         }
 
         @Override
@@ -209,10 +222,13 @@ final class BusBridgeConnection {
       return Future.succeededFuture();
     }
     Long since;
+    String epoch;
     try {
-      since = sinceHeader(frame.getJsonObject("headers"));
-    } catch (Failure.Rejected | ClassCastException e) {
-      error(address, 400, "header 'since' must be a whole number, 0 or more");
+      JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : null;
+      since = sinceHeader(headers);
+      epoch = headers == null ? null : Rules.optionalEpoch(headers.getValue("epoch"), "header 'epoch'");
+    } catch (Failure.Rejected e) {
+      error(address, 400, e.getMessage());
       return Future.succeededFuture();
     }
     // Registered only once access is granted; the place is held meanwhile, so the cap and duplicates hold.
@@ -224,7 +240,7 @@ final class BusBridgeConnection {
         return Future.succeededFuture(); // unregistered or closed meanwhile
       }
       expireWith(subscription);
-      bridge.fanout.add(room, subscription).onComplete(registered -> replay(subscription, since));
+      bridge.fanout.add(room, subscription).onComplete(registered -> replay(subscription, since, epoch));
       return Future.<Void>succeededFuture();
     }, denied -> {
       subscriptions.remove(address, subscription);
@@ -232,27 +248,31 @@ final class BusBridgeConnection {
     });
   }
 
-  /** Writes what the subscription missed (only when it asked, with {@code since}), then lets it go live. */
-  private void replay(BusSubscription subscription, Long since) {
+  /**
+   * Writes the {@code history} delivery (the resume point's epoch), then what the subscription missed
+   * (only when it asked, with {@code since}, in {@code epoch}), then lets it go live.
+   */
+  private void replay(BusSubscription subscription, Long since, String epoch) {
     String address = subscription.address;
     if (subscriptions.get(address) != subscription) {
       return; // unregistered or closed meanwhile
     }
     subscription.replaying();
+    JsonObject query = subscription.reader.into(new JsonObject().put("room", subscription.room));
     if (since == null) {
-      subscription.replay(List.of(), false); // a plain registration is live only
-      return;
+      query.put("limit", 0); // a plain registration is live only: it asks for the epoch alone
+    } else {
+      query.put("since", since).put("epoch", epoch);
     }
-    JsonObject query = subscription.reader.into(new JsonObject().put("room", subscription.room).put("since", since));
     bridge.vertx.eventBus().<JsonObject>request(Addresses.HISTORY, query).onComplete(history -> {
       if (history.succeeded()) {
         JsonObject reply = history.result().body();
         List<JsonObject> events = new ArrayList<>();
         reply.getJsonArray("messages").forEach(e -> events.add((JsonObject) e));
-        subscription.replay(events, reply.getBoolean("truncated"));
+        subscription.replay(events, reply.getBoolean("truncated"), reply.getString("epoch"));
       } else {
         error(address, Failure.codeOf(history.cause()), "history unavailable: " + Failure.messageOf(history.cause()));
-        subscription.replay(List.of(), false);
+        subscription.replay(List.of(), false, "");
       }
     });
   }
@@ -364,23 +384,29 @@ final class BusBridgeConnection {
     }
     Object since = headers.getValue("since");
     if (since instanceof String s) {
-      try {
-        since = Long.parseLong(s.trim());
-      } catch (NumberFormatException e) {
-        throw Failure.badRequest("since");
-      }
+      return Rules.resumePoint(s, "header 'since'");
     }
-    return Rules.optionalSeq(new JsonObject().put("since", since), "since");
+    try {
+      return Rules.optionalResumePoint(new JsonObject().put("since", since), "since");
+    } catch (Failure.Rejected e) {
+      throw Failure.badRequest("header 'since' must be " + Rules.RESUME_POINT_RANGE);
+    }
   }
 
   private static String stringOrNull(JsonObject frame, String field) {
     return frame.getValue(field) instanceof String s ? s : null;
   }
 
+  /** Writes a frame unless the transport is gone; a failing write ends the connection, never the caller. */
   void write(Buffer frame) {
-    if (!closed) {
+    if (isClosed()) {
+      return;
+    }
+    try {
       HubMetrics.get().messageOut(bridge.metricsTransport);
       transport.write(frame);
+    } catch (RuntimeException e) {
+      failed(e);
     }
   }
 
@@ -388,8 +414,27 @@ final class BusBridgeConnection {
     return transport.writeQueueFull();
   }
 
-  private void error(String address, int code, String message) {
+  /** Closed by us or by the peer (before the close handler ran); nothing more is written then. */
+  boolean isClosed() {
+    return closed || transport.isClosed();
+  }
+
+  /** A write failed: the connection is unusable, so release it quietly (the peer is gone). */
+  void failed(Throwable cause) {
     if (closed) {
+      return;
+    }
+    log.debug("{} bridge connection failed while writing, closing it: {}", bridge.dialect, cause.toString());
+    closed();
+    try {
+      transport.close();
+    } catch (RuntimeException e) {
+      // already closed
+    }
+  }
+
+  private void error(String address, int code, String message) {
+    if (isClosed()) {
       return;
     }
     if (transport.writeQueueFull()) {
@@ -402,7 +447,8 @@ final class BusBridgeConnection {
 
   /** Tells the client why, then closes; used for slow consumers and protocol abuse. */
   void disconnect(int code, String reason) {
-    if (closed) {
+    if (isClosed()) {
+      closed();
       return;
     }
     log.info("closing {} bridge connection: {}", bridge.dialect, reason);
@@ -413,6 +459,9 @@ final class BusBridgeConnection {
 
   /** The transport is gone (or we closed it): release every subscription. */
   void closed() {
+    if (closed) {
+      return;
+    }
     closed = true;
     subscriptions.values().forEach(this::drop);
     subscriptions.clear();

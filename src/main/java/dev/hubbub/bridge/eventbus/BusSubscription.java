@@ -30,9 +30,13 @@ final class BusSubscription extends FeedSession {
     connection.write(event.encoded(connection.dialect().feedDelivery));
   }
 
+  /** A {@code history} delivery first (epoch, truncated, how many replayed deliveries follow), then the events. */
   @Override
-  protected void writeHistory(List<JsonObject> events, boolean truncated) {
+  protected void writeHistory(List<JsonObject> events, boolean truncated, String epoch) {
     Dialect dialect = connection.dialect();
+    JsonObject history = new JsonObject().put("type", "history").put("room", room).put("epoch", epoch)
+        .put("truncated", truncated).put("count", events.size());
+    connection.write(dialect.wire(dialect.delivery(address, history, false)));
     for (JsonObject event : events) {
       connection.write(dialect.wire(dialect.delivery(address, event, false)));
     }
@@ -41,6 +45,16 @@ final class BusSubscription extends FeedSession {
   @Override
   protected boolean writeQueueFull() {
     return connection.writeQueueFull();
+  }
+
+  @Override
+  protected boolean transportClosed() {
+    return connection.isClosed();
+  }
+
+  @Override
+  protected void failed(Throwable cause) {
+    connection.failed(cause);
   }
 
   @Override

@@ -82,16 +82,19 @@ public final class SseBridge {
   }
 
   /**
-   * {@code GET /rooms/:room/events[?format=json][&lastEventId=n]}, resuming after {@code Last-Event-ID}.
+   * {@code GET /rooms/:room/events[?format=json][&lastEventId=n][&epoch=e]}, resuming after {@code Last-Event-ID}
+   * in history epoch {@code e} (another epoch restarts the client from a fresh, truncated snapshot).
    * The reader is identified first (401 without a usable token when guests are not admitted, or with a bad
    * one) and must be allowed to read the room (403); the stream ends when the reader's token expires.
    */
   public void roomEvents(RoutingContext ctx) {
     String room;
     Long since;
+    String epoch;
     try {
       room = Rules.room(new JsonObject().put("room", ctx.pathParam("room")));
       since = lastEventId(ctx);
+      epoch = Rules.optionalEpoch(ctx.queryParams().get("epoch"), "epoch");
     } catch (Failure.Rejected e) {
       error(ctx, e.code, e.getMessage());
       return;
@@ -118,7 +121,7 @@ public final class SseBridge {
             session.stop();
             closed(stream);
           });
-          session.start(since);
+          session.start(since, epoch);
         })
         .onFailure(e -> error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
@@ -252,15 +255,7 @@ public final class SseBridge {
     if (value == null || value.isBlank()) {
       return null;
     }
-    try {
-      long seq = Long.parseLong(value.strip());
-      if (seq >= 0) {
-        return seq;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw Failure.badRequest("Last-Event-ID must be a whole number, 0 or more");
+    return Rules.resumePoint(value, "Last-Event-ID");
   }
 
   private static boolean acceptsEventStream(RoutingContext ctx) {

@@ -53,8 +53,11 @@ final class SseSession extends FeedSession {
     stream.close(reason);
   }
 
-  /** Subscribes first, then asks for the roster and history, so nothing published meanwhile is lost. */
-  void start(Long since) {
+  /**
+   * Subscribes first, then asks for the roster and history, so nothing published meanwhile is lost. With
+   * {@code since}, a resume in the client's {@code epoch} (null: not checked).
+   */
+  void start(Long since, String epoch) {
     subscribing(since == null ? 0 : since);
     bridge.fanout.add(room, this)
         .compose(v -> {
@@ -62,7 +65,7 @@ final class SseSession extends FeedSession {
           replaying();
           JsonObject query = reader.into(new JsonObject().put("room", room));
           if (since != null) {
-            query.put("since", since);
+            query.put("since", since).put("epoch", epoch);
           }
           return Future.all(request(Addresses.ROSTER, reader.into(new JsonObject().put("room", room))), request(Addresses.HISTORY, query));
         })
@@ -81,7 +84,7 @@ final class SseSession extends FeedSession {
           roster = Events.roster(room, rosterReply.body().getJsonArray("users").stream().map(String::valueOf).toList());
           JsonObject history = historyReply.body();
           replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
-              history.getBoolean("truncated", false));
+              history.getBoolean("truncated", false), history.getString("epoch"));
         });
   }
 
@@ -96,12 +99,16 @@ final class SseSession extends FeedSession {
   }
 
   @Override
-  protected void writeHistory(List<JsonObject> events, boolean truncated) {
+  protected void writeHistory(List<JsonObject> events, boolean truncated, String epoch) {
     stream.write(new FeedEvent(roster).encoded(encoding));
+    // The resume point's epoch, for clients that reconnect with ?epoch= (no id: it moves no resume point).
+    stream.write(new FeedEvent(new JsonObject().put("type", "history").put("room", room).put("epoch", epoch)
+        .put("truncated", truncated)).encoded(encoding));
     if (truncated) {
-      // The gap since Last-Event-ID was too wide: say so before the latest events.
+      // The replay does not continue from Last-Event-ID (too wide a gap, beyond the head, another epoch):
+      // say so before the latest events. `before` is the first seq that follows, 0 when none does.
       stream.write(new FeedEvent(new JsonObject().put("type", "truncated").put("room", room)
-          .put("before", Events.seqOf(events.get(0)))).encoded(encoding));
+          .put("before", events.isEmpty() ? 0 : Events.seqOf(events.get(0))).put("epoch", epoch)).encoded(encoding));
     }
     for (JsonObject event : events) {
       stream.write(new FeedEvent(event).encoded(encoding));
@@ -111,6 +118,17 @@ final class SseSession extends FeedSession {
   @Override
   protected boolean writeQueueFull() {
     return stream.full();
+  }
+
+  @Override
+  protected boolean transportClosed() {
+    return stream.isClosed();
+  }
+
+  @Override
+  protected void failed(Throwable cause) {
+    log.debug("event stream in room {} failed while writing, closing it: {}", room, cause.toString());
+    stream.close("stream failed: reconnect");
   }
 
   @Override

@@ -46,14 +46,14 @@ final class SseStream {
   }
 
   void write(String record) {
-    if (!closed) {
+    if (!isClosed()) {
       HubMetrics.get().messageOut(HubMetrics.Transport.SSE);
       response.write(record);
     }
   }
 
   boolean full() {
-    return response.writeQueueFull();
+    return !isClosed() && response.writeQueueFull();
   }
 
   void keepAlive() {
@@ -68,6 +68,10 @@ final class SseStream {
     if (closed) {
       return;
     }
+    if (response.closed() || response.ended()) {
+      closed(); // the peer went first: nothing left to tell it
+      return;
+    }
     response.write(SseRecords.event(0, "error", new JsonObject().put("type", "error").put("message", reason).encode()));
     response.end();
     closed();
@@ -78,8 +82,9 @@ final class SseStream {
     }
   }
 
+  /** Ended by us, or the connection is gone although its close handler has not run yet. */
   boolean isClosed() {
-    return closed;
+    return closed || response.closed() || response.ended();
   }
 
   private void closed() {

@@ -35,6 +35,8 @@ final class WsSession extends FeedSession {
 
   /** Close code for a client that cannot keep up (RFC 6455 "try again later"). */
   static final short CLOSE_SLOW = 1013;
+  /** Close code for a text message that is not valid UTF-8 (RFC 6455 "invalid frame payload data"). */
+  static final short CLOSE_INVALID_DATA = 1007;
   /** Close code for a frame or message over the configured limit (RFC 6455 "message too big"). */
   static final short CLOSE_TOO_BIG = 1009;
   /** Close code for a missing, invalid or expired token (4000-4999 are the application's; 401 as in HTTP). */
@@ -62,8 +64,29 @@ final class WsSession extends FeedSession {
     this.bridge = bridge;
     this.ws = ws;
     this.bus = bridge.vertx.eventBus();
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> error("binary frames are not supported: send JSON text frames", null));
+    // Our own reassembly rather than textMessageHandler: text must be valid UTF-8, or the socket closes with 1007.
+    Messages messages = new Messages(bridge.config.limits().maxFrameBytes(), new Messages.Sink() {
+      @Override
+      public void text(String message) {
+        onText(message);
+      }
+
+      @Override
+      public void binary() {
+        error("binary frames are not supported: send JSON text frames", null);
+      }
+
+      @Override
+      public void tooBig() {
+        closeTooBig();
+      }
+
+      @Override
+      public void invalidUtf8() {
+        closeWith(CLOSE_INVALID_DATA, "invalid UTF-8 in a text message");
+      }
+    });
+    ws.frameHandler(messages::frame);
     ws.exceptionHandler(this::onException);
   }
 
@@ -152,12 +175,28 @@ final class WsSession extends FeedSession {
     boolean tooBig = e instanceof CorruptedWebSocketFrameException corrupted
         ? corrupted.closeStatus() != null && corrupted.closeStatus().code() == CLOSE_TOO_BIG
         : e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
-    if (tooBig && !closed) {
-      closed = true;
-      leaveRoom();
-      ws.close(CLOSE_TOO_BIG, "message too big: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
+    if (tooBig) {
+      closeTooBig();
     } else {
       log.debug("WebSocket {} error: {}", id, e.getMessage());
+    }
+  }
+
+  private void closeTooBig() {
+    closeWith(CLOSE_TOO_BIG, "message too big: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
+  }
+
+  /** Leaves the room and closes with {@code code}; nothing the client sent after it is handled. */
+  private void closeWith(short code, String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    heldFrames.clear();
+    cancelExpiry();
+    leaveRoom();
+    if (!ws.isClosed()) {
+      ws.close(code, reason);
     }
   }
 
@@ -211,7 +250,8 @@ final class WsSession extends FeedSession {
     String newRoom = Rules.room(frame);
     Identity joiner = joiner(frame);
     String newName = joiner.username();
-    Long since = Rules.optionalSeq(frame, "since");
+    Long since = Rules.optionalResumePoint(frame, "since");
+    String epoch = Rules.optionalEpoch(frame.getValue("epoch"), "field 'epoch'");
     leaveRoom();
     joining = true;
     subscribing(since == null ? 0 : since);
@@ -228,7 +268,7 @@ final class WsSession extends FeedSession {
             send(new JsonObject().put("type", "welcome").put("room", newRoom).put("username", newName)
                 .put("users", reply.getJsonArray("users")));
             replaying();
-            replayHistory(newRoom, since);
+            replayHistory(newRoom, since, epoch);
           } else {
             bridge.fanout.remove(newRoom, this);
             stop();
@@ -259,10 +299,11 @@ final class WsSession extends FeedSession {
     return identity;
   }
 
-  private void replayHistory(String joinedRoom, Long since) {
+  /** With {@code since}, a resume in the client's {@code epoch} (null: not checked). */
+  private void replayHistory(String joinedRoom, Long since, String epoch) {
     JsonObject query = member.into(new JsonObject().put("room", joinedRoom));
     if (since != null) {
-      query.put("since", since);
+      query.put("since", since).put("epoch", epoch);
     }
     request(Addresses.HISTORY, query).onComplete(result -> {
       if (!joinedRoom.equals(room)) {
@@ -271,10 +312,10 @@ final class WsSession extends FeedSession {
       if (result.succeeded()) {
         JsonObject history = result.result().body();
         replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
-            history.getBoolean("truncated"));
+            history.getBoolean("truncated"), history.getString("epoch"));
       } else {
         error("history unavailable: " + Failure.messageOf(result.cause()), null);
-        replay(List.of(), false);
+        replay(List.of(), false, "");
       }
     });
   }
@@ -376,7 +417,7 @@ final class WsSession extends FeedSession {
 
   /** Writes a reply frame (welcome, ack, error...) under the same slow-consumer rule as feed events. */
   private void send(JsonObject frame) {
-    if (closed) {
+    if (transportClosed()) {
       return;
     }
     if (ws.writeQueueFull()) {
@@ -395,9 +436,9 @@ final class WsSession extends FeedSession {
   }
 
   @Override
-  protected void writeHistory(List<JsonObject> events, boolean truncated) {
+  protected void writeHistory(List<JsonObject> events, boolean truncated, String epoch) {
     JsonObject frame = new JsonObject().put("type", "history").put("room", room).put("messages", new JsonArray(List.copyOf(events)))
-        .put("truncated", truncated);
+        .put("truncated", truncated).put("epoch", epoch);
     send(frame);
   }
 
@@ -406,11 +447,30 @@ final class WsSession extends FeedSession {
     return ws.writeQueueFull();
   }
 
+  /** Closed by us, or by the peer before our close handler ran (then writing would throw). */
+  @Override
+  protected boolean transportClosed() {
+    return closed || ws.isClosed();
+  }
+
+  @Override
+  protected void failed(Throwable cause) {
+    log.debug("WebSocket {} failed while writing, closing it: {}", id, cause.toString());
+    closed = true;
+    cancelExpiry();
+    leaveRoom();
+    if (!ws.isClosed()) {
+      ws.close();
+    }
+  }
+
   @Override
   protected void disconnectSlow(String reason) {
     log.info("closing slow WebSocket {} in room {}", id, room);
     closed = true;
     leaveRoom();
-    ws.close(CLOSE_SLOW, reason);
+    if (!ws.isClosed()) {
+      ws.close(CLOSE_SLOW, reason);
+    }
   }
 }

@@ -129,7 +129,8 @@ public final class RoomPages {
           Message<JsonObject> history = replies.resultAt(0);
           Message<JsonObject> roster = replies.resultAt(1);
           List<JsonObject> events = history.body().getJsonArray("messages").stream().map(JsonObject.class::cast).toList();
-          RoomView view = new RoomView(room, Transcript.fold(events), Views.users(roster.body()), form, views.assets());
+          RoomView view = new RoomView(room, Transcript.fold(events), Views.users(roster.body()), form, views.assets(),
+              history.body().getString("epoch", ""));
           Pages.html(ctx, status, views.room(view));
         })
         .onFailure(e -> errorPage(ctx, e));

@@ -74,7 +74,8 @@ class SseBridgeTest {
         .compose(json -> {
           sse[1] = json;
           // The first event is the roster snapshot: once it is here the subscription is registered.
-          return Future.all(sse[0].expect("roster"), sse[1].expect("roster"));
+          return Future.all(sse[0].expect("roster").compose(r -> sse[0].expect("history").map(r)),
+              sse[1].expect("roster").compose(r -> sse[1].expect("history").map(r)));
         })
         .compose(rosters -> {
           SseTestClient.Event json = rosters.resultAt(1);
@@ -222,9 +223,9 @@ class SseBridgeTest {
         })));
   }
 
-  /** The roster snapshot, then {@code count} replayed chat events. */
+  /** The roster snapshot, the history's epoch, then {@code count} replayed chat events. */
   private static Future<List<SseTestClient.Event>> readChats(SseTestClient client, int count) {
-    Future<List<SseTestClient.Event>> read = client.expect("roster").map(r -> List.of());
+    Future<List<SseTestClient.Event>> read = client.expect("roster").compose(r -> client.expect("history")).map(r -> List.of());
     for (int i = 0; i < count; i++) {
       read = read.compose(list -> client.expect("chat").map(e -> {
         List<SseTestClient.Event> more = new java.util.ArrayList<>(list);

@@ -98,8 +98,9 @@ class HtmxPagesTest {
           assertTrue(html.contains("<li id=\"msg-" + sent.get(0).getString("id") + "\""), html);
           assertTrue(html.indexOf("first line") < html.indexOf("second line"), "oldest first");
           assertTrue(html.contains("<li>alice</li>"), "the roster is painted: " + html);
-          assertTrue(html.contains("sse-connect=\"/rooms/paint/events?lastEventId=" + sent.get(1).getLong("seq") + "\""),
-              "the live stream resumes after the last painted event: " + html);
+          assertTrue(html.matches("(?s).*sse-connect=\"/rooms/paint/events\\?lastEventId=" + sent.get(1).getLong("seq")
+                  + "&amp;epoch=[A-Za-z0-9_-]+\".*"),
+              "the live stream resumes after the last painted event, in the painted history's epoch: " + html);
           assertTrue(html.contains("method=\"post\" action=\"/rooms/paint/messages\""), "a form that works without JavaScript");
           assertTrue(html.contains("hx-post=\"/rooms/paint/messages\""));
           Matcher scripts = Pattern.compile("<script src=\"(/assets/[^\"]+)\"").matcher(html);
@@ -128,7 +129,7 @@ class HtmxPagesTest {
     SseTestClient.connect(vertx, hub.port, "/rooms/xss/events")
         .compose(html -> {
           sse[0] = html;
-          return html.expect("roster");
+          return html.expect("roster").compose(r -> html.expect("history"));
         })
         .compose(r -> WsTestClient.joined(vertx, hub.port, "xss", EVIL_NAME))
         .compose(evil -> {
