@@ -5,13 +5,13 @@ import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
 import dev.hubbub.store.AccountStore;
-import dev.hubbub.store.Databases;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +39,8 @@ public class AccountsVerticle extends VerticleBase {
   static final int MAX_MEMBERS = 1000;
   private static final int CACHE_SIZE = 10_000;
 
+  /** The database the hub opened (and migrated) once; the hub closes it. */
+  private final Pool pool;
   private HubConfig.Auth config;
   private AccountStore store;
   private Passwords passwords;
@@ -52,24 +54,24 @@ public class AccountsVerticle extends VerticleBase {
   /** Policy loads in flight, so concurrent requests for one room share one read. */
   private final Map<String, Future<RoomPolicy>> loading = new HashMap<>();
 
+  public AccountsVerticle(Pool pool) {
+    this.pool = pool;
+  }
+
   @Override
   public Future<?> start() {
     HubConfig hub = HubConfig.from(config());
     config = hub.auth();
     throttle = new LoginThrottle(config.maxFailedLogins(), config.maxFailedLoginsPerAddress(), config.failedLoginWindowSeconds() * 1000L);
-    return vertx.executeBlocking(() -> {
-          Names.warmUp(); // ICU's confusables data, loaded here rather than on an event loop
-          return new Passwords(config.passwordIterations());
-        })
-        .compose(p -> {
-          passwords = p;
-          return Databases.open(vertx, hub.db());
-        })
-        .compose(pool -> {
-          store = new AccountStore(pool);
-          claims = new RoomClaims(vertx.eventBus(), lru());
-          return store.fillSkeletons();
-        })
+    passwords = new Passwords(config.passwordIterations());
+    // ICU's confusables data takes a while to load: on a worker, and not awaited, so the hub listens sooner.
+    vertx.executeBlocking(() -> {
+      Names.warmUp();
+      return null;
+    }, false).onFailure(e -> log.warn("could not load ICU's confusables data: {}", e.toString()));
+    store = new AccountStore(pool);
+    claims = new RoomClaims(vertx.eventBus(), lru());
+    return store.fillSkeletons()
         .compose(clashes -> {
           if (clashes > 0) {
             log.warn("{} registered names look like other registered names; their look-alikes are still refused", clashes);
@@ -84,11 +86,6 @@ public class AccountsVerticle extends VerticleBase {
               bus.<JsonObject>consumer(Addresses.ROOM_ACCESS, msg -> answer(msg, this::roomAccess)).completion(),
               bus.<JsonObject>consumer(Addresses.SET_ROOM_ACCESS, msg -> answer(msg, this::setRoomAccess)).completion()));
         });
-  }
-
-  @Override
-  public Future<?> stop() {
-    return store == null ? Future.succeededFuture() : store.close();
   }
 
   // ---- accounts ----

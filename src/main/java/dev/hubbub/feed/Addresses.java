@@ -18,10 +18,10 @@ public final class Addresses {
    */
   public static final String EVENT_KEY_HEADER = "hubbub-event";
 
-  /** {@code {room, username, session, guest, roles}} → {@code {room, username, users}}; then publishes joined and roster. */
+  /** {@code {room, username, session, guest, roles}} → {@code {room, username, users}}; then publishes joined, and the roster (coalesced during bursts). */
   public static final String JOIN = "hubbub.cmd.join";
 
-  /** {@code {room, session}} → {@code {}}; publishes left and roster if the session was present. */
+  /** {@code {room, session}} → {@code {}}; publishes left, and the roster (coalesced), if the session was present. */
   public static final String LEAVE = "hubbub.cmd.leave";
 
   /** {@code {}} → {@code {rooms: [{room, users}]}}: occupied rooms sorted by name, members-only rooms left out. */

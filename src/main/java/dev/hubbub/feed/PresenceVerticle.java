@@ -26,21 +26,32 @@ import java.util.function.Consumer;
  * <p>A member is a bridge session (one connection) under a username that is unique within the room.
  * Joining needs write access to the room ({@link RoomAccess}), and claims an unowned room for a registered
  * user. Members-only rooms are left out of the public room list.
+ *
+ * <p>{@code joined} and {@code left} are published for every change; the {@code roster} that follows is
+ * coalesced per room during bursts ({@link RosterCoalescer}), so every member still ends with the true
+ * roster without a full roster per change.
  */
 public class PresenceVerticle extends VerticleBase {
 
+  private static final LinkedHashMap<String, String> EMPTY = new LinkedHashMap<>();
+
   /** Room name → session id → username, in join order so rosters read the way people arrived. */
   private final Map<String, LinkedHashMap<String, String>> rooms = new TreeMap<>();
+  /** Room name → confusable skeleton ({@link Names#skeleton}) → the session present under it. */
+  private final Map<String, Map<String, String>> skeletons = new HashMap<>();
   /** Session id → whether it joined as a guest, so its {@code left} event says so too. */
   private final Map<String, Boolean> guests = new HashMap<>();
   /** Occupied rooms that are members-only, kept out of {@link Addresses#ROOMS}. */
   private final Set<String> membersOnly = new HashSet<>();
   private FeedPublisher feed;
+  private RosterCoalescer rosters;
 
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     feed = new FeedPublisher(bus);
+    rosters = new RosterCoalescer((delay, task) -> vertx.setTimer(delay, id -> task.run()),
+        room -> rooms.getOrDefault(room, EMPTY).size(), this::publishRoster);
     return Future.all(
         bus.<JsonObject>consumer(Addresses.JOIN, msg -> handle(msg, this::join)).completion(),
         bus.<JsonObject>consumer(Addresses.LEAVE, msg -> handle(msg, this::leave)).completion(),
@@ -73,11 +84,18 @@ public class PresenceVerticle extends VerticleBase {
       rooms.put(room, members);
     }
     boolean rejoin = username.equals(members.get(session));
-    // Nobody may join under a name that looks like one present (Cyrillic а for a, and so on).
-    if (!rejoin && members.values().stream().anyMatch(present -> Names.confusable(present, username))) {
+    // Nobody may join under a name that looks like one present (Cyrillic а for a, and so on): present
+    // names are unique by skeleton, so one lookup of the joiner's skeleton tells.
+    Map<String, String> present = skeletons.computeIfAbsent(room, r -> new HashMap<>());
+    String skeleton = Names.skeleton(username);
+    if (!rejoin && present.containsKey(skeleton)) {
       throw new Failure.Rejected(Failure.CONFLICT, "username '" + username + "' is already taken in room '" + room + "'");
     }
     String previous = members.put(session, username);
+    if (previous != null) {
+      present.remove(Names.skeleton(previous));
+    }
+    present.put(skeleton, session);
     Boolean previousGuest = guests.put(session, guest);
     // Reply before publishing: the joiner's bridge receives both in this order, so it writes welcome first.
     msg.reply(new JsonObject().put("room", room).put("username", username)
@@ -87,7 +105,7 @@ public class PresenceVerticle extends VerticleBase {
         publish(room, Events.byGuest(Boolean.TRUE.equals(previousGuest), Events.left(room, previous)));
       }
       publish(room, Events.byGuest(guest, Events.joined(room, username)));
-      publish(room, Events.roster(room, members.values()));
+      rosters.changed(room);
     }
   }
 
@@ -101,11 +119,14 @@ public class PresenceVerticle extends VerticleBase {
     if (username != null) {
       boolean guest = Boolean.TRUE.equals(guests.remove(session));
       publish(room, Events.byGuest(guest, Events.left(room, username)));
-      publish(room, Events.roster(room, members.values()));
+      Map<String, String> present = skeletons.get(room);
+      present.remove(Names.skeleton(username));
       if (members.isEmpty()) {
         rooms.remove(room);
+        skeletons.remove(room);
         membersOnly.remove(room);
       }
+      rosters.changed(room);
     }
   }
 
@@ -138,6 +159,11 @@ public class PresenceVerticle extends VerticleBase {
       }
     });
     return new JsonObject().put("rooms", list);
+  }
+
+  /** The room's roster as it is now; empty once everyone has left. */
+  private void publishRoster(String room) {
+    publish(room, Events.roster(room, rooms.getOrDefault(room, EMPTY).values()));
   }
 
   private void publish(String room, JsonObject event) {

@@ -12,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ public class SequencerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(SequencerVerticle.class);
 
+  /** The database the hub opened (and migrated) once; the hub closes it. */
+  private final Pool pool;
   private HubConfig config;
   private HistoryStore store;
   private FeedPublisher feed;
@@ -96,26 +99,23 @@ public class SequencerVerticle extends VerticleBase {
   private record Lookups(Map<CidKey, JsonObject> chatsByCid, Map<String, JsonObject> targets, Map<String, RoomAccess.Verdict> access) {
   }
 
+  public SequencerVerticle(Pool pool) {
+    this.pool = pool;
+  }
+
   @Override
   public Future<?> start() {
     config = HubConfig.from(config());
     feed = new FeedPublisher(vertx.eventBus());
-    return HistoryStores.open(vertx, config).compose(opened -> {
-      store = opened;
-      HistoryQueries queries = new HistoryQueries(vertx.eventBus(), store, config.history());
-      EventBus bus = vertx.eventBus();
-      return Future.all(
-          bus.<JsonObject>consumer(Addresses.CHAT, this::chat).completion(),
-          bus.<JsonObject>consumer(Addresses.EDIT, this::edit).completion(),
-          bus.<JsonObject>consumer(Addresses.DELETE, this::delete).completion(),
-          bus.<JsonObject>consumer(Addresses.HISTORY, queries::history).completion(),
-          bus.<JsonObject>consumer(Addresses.MESSAGES, queries::messages).completion());
-    });
-  }
-
-  @Override
-  public Future<?> stop() {
-    return store == null ? Future.succeededFuture() : store.close();
+    store = HistoryStores.on(pool, config);
+    HistoryQueries queries = new HistoryQueries(vertx.eventBus(), store, config.history());
+    EventBus bus = vertx.eventBus();
+    return Future.all(
+        bus.<JsonObject>consumer(Addresses.CHAT, this::chat).completion(),
+        bus.<JsonObject>consumer(Addresses.EDIT, this::edit).completion(),
+        bus.<JsonObject>consumer(Addresses.DELETE, this::delete).completion(),
+        bus.<JsonObject>consumer(Addresses.HISTORY, queries::history).completion(),
+        bus.<JsonObject>consumer(Addresses.MESSAGES, queries::messages).completion());
   }
 
   /** Turns a validated command into the write it asks for; throws {@link Failure.Rejected} for bad input. */

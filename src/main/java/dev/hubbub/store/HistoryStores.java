@@ -3,6 +3,7 @@ package dev.hubbub.store;
 import dev.hubbub.config.HubConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,5 +21,17 @@ public final class HistoryStores {
       return Future.succeededFuture(new MemoryHistoryStore(config.history().memoryWindow()));
     }
     return Databases.open(vertx, config.db()).map(JdbcHistoryStore::new);
+  }
+
+  /**
+   * The history store on a pool already opened by {@link Databases#open} (the hub opens one for all its
+   * verticles), or the memory store when the configuration asks for it. Closing the pool is its owner's job.
+   */
+  public static HistoryStore on(Pool pool, HubConfig config) {
+    if (config.db().inMemory()) {
+      log.warn("db.url is \"memory\": history is kept in memory only and lost on restart");
+      return new MemoryHistoryStore(config.history().memoryWindow());
+    }
+    return new JdbcHistoryStore(pool);
   }
 }
