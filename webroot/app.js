@@ -144,6 +144,7 @@ function updateCounter() {
 function autoGrow() {
   ui.text.style.height = 'auto';
   ui.text.style.height = `${Math.min(ui.text.scrollHeight, 160)}px`;
+  ui.text.style.overflowY = ui.text.scrollHeight > 160 ? 'auto' : 'hidden';
 }
 
 // ---------- rendering ----------
