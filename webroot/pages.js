@@ -213,6 +213,9 @@
 
   function init() {
     localTimes(document);
+    // Live fragments (messages, the dashboard's figures) arrive with server times: show them local too.
+    document.body.addEventListener('htmx:afterSettle', () => localTimes(document));
+    document.body.addEventListener('htmx:sseMessage', () => localTimes(document));
     if (document.body.dataset.page === 'room') initRoom();
     // Times in words ("updated 2 s ago") keep counting.
     if (document.querySelector('time.ago')) setInterval(() => localTimes(document), 1000);

@@ -396,6 +396,7 @@ final class WsSession extends FeedSession {
   @Override
   protected void disconnectSlow(String reason) {
     log.info("closing slow WebSocket {} in room {}", id, room);
+    dev.hubbub.stats.ConnectionReporter.slowConsumerClosed(dev.hubbub.stats.ConnectionReporter.WEBSOCKET);
     closed = true;
     leaveRoom();
     ws.close(CLOSE_SLOW, reason);
