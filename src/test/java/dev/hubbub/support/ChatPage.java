@@ -118,6 +118,24 @@ public final class ChatPage {
     }
   }
 
+  /** A REST call as a guest (JSON, no cookie, so no CSRF token): the answer's JSON body; a 4xx/5xx fails. */
+  public static io.vertx.core.json.JsonObject rest(int port, String method, String path, io.vertx.core.json.JsonObject body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.encode())).build();
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 400) {
+        throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return new io.vertx.core.json.JsonObject(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A guest's post over REST (JSON without the cookie needs no CSRF token). */
   public static void post(int port, String room, String username, String text) {
     String body = new io.vertx.core.json.JsonObject().put("username", username).put("text", text).encode();
