@@ -297,6 +297,7 @@ const handlers = {
   welcome(msg) {
     if (msg.room) state.room = msg.room;
     state.awaitingWelcome = false;
+    state.manualJoin = false; // from now on, a rejoin continues what is shown
     state.takenTries = 0;
     state.me = msg.username || state.username;
     state.attempt = 0;
@@ -324,8 +325,8 @@ const handlers = {
       system('older messages not shown: scroll up to load them');
     }
     rooms.history(state.room, msg);
+    // Stays where the reader is unless they were at the bottom (a fresh view always is).
     withScroll(() => { for (const m of list) applyPersisted(Object.assign({ type: 'chat' }, m)); }, 0);
-    scrollToBottom();
     flushOutbox();
   },
 

@@ -35,9 +35,10 @@ public final class Main {
       return;
     }
     try {
-      // Held until the process ends; the OS releases it even after a crash.
       StartupFailure.checkPortsFree(settings);
-      DataDirLock.acquire(settings.db().url());
+      // Held until the process ends (a static reference: an unreachable channel would be closed by the GC);
+      // the OS releases it even after a crash.
+      dataDirLock = DataDirLock.acquire(settings.db().url()).orElse(null);
     } catch (IllegalStateException e) {
       log.error("Hubbub failed to start: {}", e.getMessage());
       System.exit(1);

@@ -123,7 +123,10 @@ class ChatClientJoinBrowserTest {
 
   @Test
   void everydayChatLinesEnterShiftEnterCounterLinksAndInlineEditAndDelete() {
-    ChatPage page = new ChatPage(browser()).open(hub.port).join("dora", "everyday").awaitJoined();
+    ChromeDriver browser = browser();
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(1100, 720));
+    ChatPage.post(hub.port, "everyday", "sam", "hi dora, the notes are at https://example.com/notes");
+    ChatPage page = new ChatPage(browser).open(hub.port).join("dora", "everyday").awaitJoined();
     WebDriver b = page.browser();
     WebElement text = b.findElement(By.id("text"));
     text.sendKeys("line one", Keys.chord(Keys.SHIFT, Keys.ENTER), "line two", Keys.ENTER);
@@ -131,8 +134,9 @@ class ChatClientJoinBrowserTest {
     page.until(d -> "sent".equals(page.statusOf("line one\nline two")));
 
     page.say("see https://example.com/a?b=1. and <b>this</b>");
-    page.until(d -> !d.findElements(By.cssSelector("#messages a.msg-link")).isEmpty());
-    WebElement link = b.findElement(By.cssSelector("#messages a.msg-link"));
+    page.until(d -> d.findElements(By.cssSelector("#messages a.msg-link")).size() == 2);
+    List<WebElement> links = b.findElements(By.cssSelector("#messages a.msg-link"));
+    WebElement link = links.get(1);
     assertEquals("https://example.com/a?b=1", link.getDomAttribute("href"));
     assertTrue(link.getDomAttribute("rel").contains("noopener"));
     assertTrue(b.findElements(By.cssSelector("#messages b")).isEmpty(), "markup stays text");

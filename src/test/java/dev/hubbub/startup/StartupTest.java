@@ -51,6 +51,10 @@ class StartupTest {
       assertTrue(busyPort.output().contains("http.port"), busyPort.output());
 
       assertTrue(hub.isAlive(), "the first hub still runs:\n" + hub.output());
+      HubProcess.Exited busyTcp = HubProcess.runToFailure(second, config(second.resolve("data"), TestHub.freePort(), tcp), 60);
+      assertOneLine(busyTcp, "port " + tcp + " on 127.0.0.1 is already in use");
+      assertTrue(busyTcp.output().contains("tcp.port"), busyTcp.output());
+
       HubProcess.Exited sameData = HubProcess.runToFailure(second, config(first.resolve("data"), TestHub.freePort(), TestHub.freePort()), 60);
       assertOneLine(sameData, "is in use by another hub");
     }
