@@ -24,7 +24,8 @@ public record Chart(String key, String title, String explanation, String unit, l
   public static final int HEIGHT = 80;
 
   /** @param points SVG polyline points, e.g. {@code "0,80 10,75"} */
-  public record Line(String name, String css, String points, String latest) {
+  /** @param lastX, lastY where the newest point is drawn, so a line of one point still shows */
+  public record Line(String name, String css, String points, String latest, String lastX, String lastY) {
   }
 
   public String yMaxLabel() {
@@ -75,6 +76,8 @@ public record Chart(String key, String title, String explanation, String unit, l
     for (Map.Entry<String, Function<JsonObject, Number>> e : values.entrySet()) {
       StringBuilder points = new StringBuilder();
       double latest = 0;
+      String lastX = "0";
+      String lastY = String.valueOf(HEIGHT);
       for (JsonObject p : list) {
         double x = (p.getLong("t", now) + 5_000 - (now - window)) * (double) WIDTH / window;
         latest = e.getValue().apply(p).doubleValue();
@@ -82,10 +85,12 @@ public record Chart(String key, String title, String explanation, String unit, l
         if (points.length() > 0) {
           points.append(' ');
         }
-        points.append(String.format(Locale.ROOT, "%.1f,%.1f", Math.max(0, Math.min(WIDTH, x)), y));
+        lastX = String.format(Locale.ROOT, "%.1f", Math.max(0, Math.min(WIDTH, x)));
+        lastY = String.format(Locale.ROOT, "%.1f", y);
+        points.append(lastX).append(',').append(lastY);
       }
       String shown = latest == Math.rint(latest) ? String.valueOf((long) latest) : String.format(Locale.ROOT, "%.1f", latest);
-      lines.add(new Line(e.getKey(), "line-" + index++, points.toString(), shown));
+      lines.add(new Line(e.getKey(), "line-" + index++, points.toString(), shown, lastX, lastY));
     }
     return new Chart(key, title, explanation, unit, yMax, lines);
   }
