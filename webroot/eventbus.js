@@ -15,13 +15,26 @@
     li.scrollIntoView({ block: 'end' });
   }
 
+  // Find a line by message id without building a selector from untrusted data.
+  function findLine(id) {
+    for (const li of $('messages').querySelectorAll('li.msg')) if (li.dataset.id === String(id)) return li;
+    return null;
+  }
+
+  function showDeleted(li) {
+    li.classList.add('is-deleted');
+    li.querySelector('.msg-text').textContent = 'message deleted';
+  }
+
   function onEvent(err, message) {
     if (err) return line(`error: ${err.message}`, 'system error');
     const e = message.body;
     if (e.type === 'chat') {
+      if (findLine(e.id)) return;
       const li = document.createElement('li');
       li.className = 'msg';
       li.dataset.seq = e.seq;
+      li.dataset.id = e.id;
       const who = document.createElement('span');
       who.className = 'msg-author';
       who.textContent = e.username;
@@ -29,7 +42,20 @@
       text.className = 'msg-text';
       text.textContent = e.text;
       li.append(who, ': ', text);
+      // Replayed chats come in their current state.
+      if (e.deleted) showDeleted(li);
+      else if (e.edited) li.classList.add('is-edited');
       $('messages').appendChild(li);
+      li.scrollIntoView({ block: 'end' });
+    } else if (e.type === 'edited') {
+      const li = findLine(e.id);
+      if (li && !li.classList.contains('is-deleted')) {
+        li.querySelector('.msg-text').textContent = e.text;
+        li.classList.add('is-edited');
+      }
+    } else if (e.type === 'deleted') {
+      const li = findLine(e.id);
+      if (li) showDeleted(li);
     } else if (e.type === 'joined' || e.type === 'left') {
       line(`${e.username} ${e.type}`, 'system presence');
     }
@@ -41,6 +67,7 @@
     $('messages').replaceChildren();
     bus.registerHandler(feed, { since: '0' }, onEvent);
     $('text').disabled = false;
+    $('text').placeholder = `Message #${room} as ${$('username').value.trim() || 'a guest'}`;
     $('send').disabled = false;
     document.body.dataset.state = 'listening';
   }

@@ -36,4 +36,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except OSError as e:  # refused, reset, timed out: one line, not a traceback
+        print("cannot reach the hub's TCP bridge: %s (is the hub running, with tcp.enabled?)" % (e.strerror or e),
+              file=sys.stderr)
+        sys.exit(2)

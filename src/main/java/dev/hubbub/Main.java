@@ -4,6 +4,9 @@ import dev.hubbub.config.ConfigLoader;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.metrics.MetricsSettings;
 import dev.hubbub.metrics.VertxMetricsSetup;
+import dev.hubbub.startup.Banner;
+import dev.hubbub.startup.DataDirLock;
+import dev.hubbub.startup.StartupFailure;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +19,8 @@ import java.nio.file.Path;
 public final class Main {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+  @SuppressWarnings("unused")
+  private static DataDirLock dataDirLock;
 
   private Main() {
   }
@@ -33,11 +38,23 @@ public final class Main {
       System.exit(2);
       return;
     }
+    try {
+      StartupFailure.checkPortsFree(settings);
+      // Held until the process ends (a static reference: an unreachable channel would be closed by the GC);
+      // the OS releases it even after a crash.
+      dataDirLock = DataDirLock.acquire(settings.db().url()).orElse(null);
+    } catch (IllegalStateException e) {
+      log.error("Hubbub failed to start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
     Vertx vertx = VertxMetricsSetup.create(metrics);
     vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(config))
-        .onSuccess(id -> log.info("Hubbub listening on http://{}:{}", settings.http().host(), settings.http().port()))
+        .onSuccess(id -> Banner.lines(settings).forEach(log::info))
         .onFailure(e -> {
-          log.error("Hubbub failed to start: {}", e.getMessage(), e);
+          // One line an operator can act on; the stack trace only at debug level.
+          log.error("Hubbub failed to start: {}", StartupFailure.describe(e, settings));
+          log.debug("start-up failure", e);
           vertx.close().onComplete(v -> System.exit(1));
         });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture().join()));

@@ -17,6 +17,8 @@ public final class ConnectionReporter {
   public static final String SSE = "sse";
   public static final String SOCKJS = "sockjs";
   public static final String TCP = "tcp";
+  /** Publish-only: {@code {transport}} each time a bridge disconnects a slow consumer (the dashboard charts them). */
+  public static final String SLOW_CONSUMERS = "hubbub.slow";
 
   private final Vertx vertx;
   private final String transport;
@@ -35,6 +37,22 @@ public final class ConnectionReporter {
       default -> HubMetrics.Transport.TCP;
     };
     report(0);
+  }
+
+  /**
+   * For bridge code on an event loop that holds no reporter: a connection of {@code transport} was closed
+   * as a slow consumer.
+   */
+  public static void slowConsumerClosed(String transport) {
+    io.vertx.core.Context context = Vertx.currentContext();
+    if (context != null) {
+      context.owner().eventBus().publish(SLOW_CONSUMERS, new JsonObject().put("transport", transport));
+    }
+  }
+
+  /** A connection of this transport was closed as a slow consumer. */
+  public void slowConsumer() {
+    vertx.eventBus().publish(SLOW_CONSUMERS, new JsonObject().put("transport", transport));
   }
 
   public void report(int connections) {

@@ -39,6 +39,7 @@ public class StatsVerticle extends VerticleBase {
   private final Map<String, RoomFigures> rooms = new HashMap<>();
   private final Map<String, Map<String, Integer>> connections = new TreeMap<>();
   private final ArrayDeque<Long> recentTicks = new ArrayDeque<>();
+  private final Series series = new Series();
   private long messages;
   private long messagesThisTick;
 
@@ -57,6 +58,7 @@ public class StatsVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.STORED, msg -> stored(msg.body())).completion(),
         bus.<JsonObject>consumer(Addresses.CONNECTIONS, msg -> connections(msg.body())).completion(),
         bus.<JsonObject>consumer(Addresses.STATS, this::query).completion(),
+        bus.<JsonObject>consumer(ConnectionReporter.SLOW_CONSUMERS, msg -> series.slowConsumer(System.currentTimeMillis())).completion(),
         bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {
           if (msg.body().getBoolean("private", false)) {
             rooms.remove(msg.body().getString("room"));
@@ -65,6 +67,11 @@ public class StatsVerticle extends VerticleBase {
   }
 
   private void stored(JsonObject event) {
+    if (Events.CHAT.equals(event.getString("type"))) {
+      // Delivery latency as this node's feed consumers see it: from the message's timestamp to now.
+      long now = System.currentTimeMillis();
+      series.chat(now, Math.max(0, now - event.getLong("ts", now)));
+    }
     if (event.getBoolean("private", false)) {
       // A members-only room counts in the totals but is not shown: its name and last words are its members' business.
       rooms.remove(event.getString("room"));
@@ -102,6 +109,7 @@ public class StatsVerticle extends VerticleBase {
     if (recentTicks.size() > RATE_TICKS) {
       recentTicks.removeFirst();
     }
+    series.connections(System.currentTimeMillis(), perTransport());
     snapshot().onSuccess(snapshot -> vertx.eventBus().publish(Addresses.STATS_FEED, snapshot));
   }
 
@@ -133,17 +141,24 @@ public class StatsVerticle extends VerticleBase {
         list.add(room);
       }
       JsonObject perTransport = new JsonObject();
-      connections.forEach((transport, instances) ->
-          perTransport.put(transport, instances.values().stream().mapToInt(Integer::intValue).sum()));
+      perTransport().forEach(perTransport::put);
+      long now = System.currentTimeMillis();
       return new JsonObject()
           .put("type", "stats")
-          .put("ts", System.currentTimeMillis())
+          .put("ts", now)
           .put("messagesPerSecond", messagesPerSecond())
           .put("messages", messages)
           .put("connections", perTransport)
           .put("rooms", list)
-          .put("roomCount", names.size());
+          .put("roomCount", names.size())
+          .put("series", series.toJson(now));
     });
+  }
+
+  private Map<String, Integer> perTransport() {
+    Map<String, Integer> sums = new TreeMap<>();
+    connections.forEach((transport, instances) -> sums.put(transport, instances.values().stream().mapToInt(Integer::intValue).sum()));
+    return sums;
   }
 
   /** Average over the last few ticks, rounded to one decimal. */

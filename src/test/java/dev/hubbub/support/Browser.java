@@ -26,6 +26,11 @@ public final class Browser {
   public static ChromeDriver open() {
     boolean present = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
     if (System.getenv("CI") == null) {
+      if (!present) {
+        // Printed as well, so a quiet build (-q) still says what a skipped browser test needs.
+        System.out.println("[skipped] browser test: needs " + CHROMIUM + " and " + DRIVER
+            + " (apt-get install chromium chromium-driver), or CI=true to fail instead");
+      }
       Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
     } else if (!present) {
       throw new IllegalStateException("CI needs " + CHROMIUM + " and " + DRIVER + ": .ci/run installs them");

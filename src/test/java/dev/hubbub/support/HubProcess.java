@@ -25,10 +25,11 @@ public final class HubProcess implements AutoCloseable {
   private final Process process;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final ArrayDeque<String> lastLines = new ArrayDeque<>();
+  private final Thread reader;
 
   private HubProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::readOutput, "hub-process-output");
+    reader = new Thread(this::readOutput, "hub-process-output");
     reader.setDaemon(true);
     reader.start();
   }
@@ -54,6 +55,28 @@ public final class HubProcess implements AutoCloseable {
     return hub;
   }
 
+  /** Runs a hub that is expected not to start: its exit code and everything it printed. */
+  public static Exited runToFailure(Path dir, JsonObject config, long timeoutSeconds) throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, config.encodePrettily());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()))
+        .directory(dir.toFile())
+        .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("HUBBUB_"));
+    HubProcess hub = new HubProcess(builder.start());
+    if (!hub.process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      hub.close();
+      throw new AssertionError("the hub kept running:\n" + hub.output());
+    }
+    hub.reader.join(TimeUnit.SECONDS.toMillis(timeoutSeconds));
+    return new Exited(hub.process.exitValue(), hub.output());
+  }
+
+  public record Exited(int code, String output) {
+  }
+
   /** SIGKILL: no shutdown hook, no clean close of the database. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -62,6 +85,19 @@ public final class HubProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Waits (bounded) until the hub has printed a line containing {@code text}; the output so far. */
+  public synchronized String awaitOutput(String text, long timeoutSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (!output().contains(text)) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new AssertionError("the hub did not print '" + text + "':\n" + output());
+      }
+      wait(left);
+    }
+    return output();
   }
 
   /** The last lines the hub printed, for failure messages. */
@@ -85,6 +121,7 @@ public final class HubProcess implements AutoCloseable {
           if (lastLines.size() > KEPT_LINES) {
             lastLines.removeFirst();
           }
+          notifyAll();
         }
         if (line.contains(READY)) {
           ready.complete(null);

@@ -59,6 +59,7 @@ final class BusSubscription extends FeedSession {
 
   @Override
   protected void disconnectSlow(String reason) {
+    dev.hubbub.stats.ConnectionReporter.slowConsumerClosed("eventbus");
     connection.disconnect(429, reason);
   }
 }

@@ -134,6 +134,7 @@ final class SseSession extends FeedSession {
   @Override
   protected void disconnectSlow(String reason) {
     log.info("closing slow event stream in room {}", room);
+    dev.hubbub.stats.ConnectionReporter.slowConsumerClosed(dev.hubbub.stats.ConnectionReporter.SSE);
     stream.close(reason);
   }
 }

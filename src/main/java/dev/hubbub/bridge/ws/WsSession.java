@@ -467,6 +467,7 @@ final class WsSession extends FeedSession {
   @Override
   protected void disconnectSlow(String reason) {
     log.info("closing slow WebSocket {} in room {}", id, room);
+    dev.hubbub.stats.ConnectionReporter.slowConsumerClosed(dev.hubbub.stats.ConnectionReporter.WEBSOCKET);
     closed = true;
     leaveRoom();
     if (!ws.isClosed()) {

@@ -12,7 +12,9 @@ import java.time.format.DateTimeFormatter;
  */
 public record MessageView(String id, long seq, String username, String text, long ts, boolean edited, boolean deleted) {
 
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DATED = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", java.util.Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
 
   /** From a {@code chat}, {@code edited} or {@code deleted} event, each of which names the message by {@code id}. */
   public static MessageView of(JsonObject event) {
@@ -41,9 +43,14 @@ public record MessageView(String id, long seq, String username, String text, lon
     return "msg-" + id;
   }
 
-  /** Hours and minutes, UTC: the server does not know the reader's zone. */
+  /**
+   * Hours and minutes in UTC, saying so, with the date for an older message: the server does not know
+   * the reader's zone. pages.js replaces it with local time, as the chat client shows it.
+   */
   public String time() {
-    return CLOCK.format(Instant.ofEpochMilli(ts));
+    Instant at = Instant.ofEpochMilli(ts);
+    boolean today = at.atZone(ZoneOffset.UTC).toLocalDate().equals(java.time.LocalDate.now(ZoneOffset.UTC));
+    return (today ? CLOCK : DATED).format(at);
   }
 
   public String timestamp() {

@@ -62,9 +62,35 @@ public final class RoomPages {
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes()))
         .handler(checkCsrf)
         .handler(this::post)
-        .failureHandler(ctx -> Pages.json(ctx, ctx.statusCode() == 413 || ctx.statusCode() == 403 ? ctx.statusCode() : 400,
-            ctx.statusCode() == 413 ? "message too large"
-                : ctx.statusCode() == 403 ? "CSRF token missing or invalid: reload the page" : "bad request"));
+        .failureHandler(this::postRefused);
+  }
+
+  /**
+   * A post stopped before {@link #post}: too large, or (403) a CSRF token that no longer verifies, as after
+   * a restart. Pages get HTML, never raw JSON: htmx gets the form back with the text kept and no token
+   * ({@code data-csrf="expired"}), so pages.js fetches a fresh token and sends once more.
+   */
+  private void postRefused(RoutingContext ctx) {
+    int status = ctx.statusCode() == 413 || ctx.statusCode() == 403 ? ctx.statusCode() : 400;
+    String message = status == 413 ? "message too large"
+        : status == 403 ? "the page's security token is no longer valid (was the hub restarted?)" : "bad request";
+    String type = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase();
+    boolean form = type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
+    String room = form ? roomOrAnswer(ctx) : null;
+    if (room == null) {
+      Pages.json(ctx, status, message);
+      return;
+    }
+    if (!"true".equals(ctx.request().getHeader("HX-Request"))) {
+      Pages.html(ctx, status, views.error(status, message + ": go back, reload the page and send again"));
+      return;
+    }
+    String username = orEmpty(ctx.request().getFormAttribute("username"));
+    String text = orEmpty(ctx.request().getFormAttribute("text"));
+    auth.identify(ctx.request()).otherwise(Identity.guest(null)).onSuccess(who -> Pages.html(ctx, status, views.postForm(
+        new PostForm(room, who.guest() ? username : who.username(), !who.guest(), text,
+            status == 403 ? message + ": renewing it and sending again…" : message, true, config.limits().maxTextChars(),
+            status == 403 ? null : ""))));
   }
 
   /** {@code GET /rooms?room=name}: the dashboard's "open room" form, without JavaScript. */

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** The dashboard figures of one {@code Addresses.STATS_FEED} snapshot, typed for the templates. */
 public record StatsView(String messagesPerSecond, long messages, List<Connections> connections, List<Room> rooms, int roomCount,
-                        String timestamp) {
+                        String timestamp, List<Chart> charts) {
 
   /** Display names of the transports we know; others show under their own name. */
   private static final Map<String, String> TRANSPORTS = Map.of("websocket", "WebSocket", "sse", "SSE", "sockjs", "SockJS", "tcp", "TCP");
@@ -38,6 +38,7 @@ public record StatsView(String messagesPerSecond, long messages, List<Connection
     });
     return new StatsView(String.format(Locale.ROOT, "%.1f", snapshot.getDouble("messagesPerSecond", 0.0)),
         snapshot.getLong("messages", 0L), connections, rooms, snapshot.getInteger("roomCount", rooms.size()),
-        Instant.ofEpochMilli(snapshot.getLong("ts", 0L)).toString());
+        Instant.ofEpochMilli(snapshot.getLong("ts", 0L)).toString(),
+        Chart.of(snapshot.getJsonObject("series"), snapshot.getLong("ts", 0L)));
   }
 }
