@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Starts a real hub on a free loopback port with the built-in defaults plus a test's overrides. Its
@@ -63,12 +65,19 @@ public final class TestHub {
     return vertx.undeploy(deploymentId);
   }
 
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** A free port, never one this JVM handed out before: two asked for in a row may otherwise coincide. */
+  public static synchronized int freePort() {
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        socket.setReuseAddress(true);
+        if (HANDED_OUT.add(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
+
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
 }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.hubbub.support.TestHub;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -41,10 +42,11 @@ class BadRequestLoggingTest {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private TestHub hub;
   private HttpClient http;
+  private Vertx vertx;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    // A small frame limit keeps the oversized body within the socket buffers, so the 413 is read before the hub hangs up.
+    this.vertx = vertx;
     hub = TestHub.start(vertx, new JsonObject().put("limits", new JsonObject().put("maxFrameBytes", 1000)))
         .await(WAIT_SECONDS, TimeUnit.SECONDS);
     http = vertx.createHttpClient();
@@ -76,8 +78,7 @@ class BadRequestLoggingTest {
   void anOversizedSockJsSendAnswers413WithoutAnErrorLog() throws Exception {
     assertEquals(200, send(HttpMethod.POST, "/eventbus/000/big/xhr", Buffer.buffer()).statusCode());
     int cap = 4 * hub.config.getJsonObject("limits").getInteger("maxFrameBytes");
-    Buffer huge = Buffer.buffer("[\"" + "x".repeat(cap) + "\"]");
-    assertEquals(413, send(HttpMethod.POST, "/eventbus/000/big/xhr_send", huge).statusCode());
+    assertEquals("HTTP/1.1 413 Request Entity Too Large", statusForAnnouncedBody("/eventbus/000/big/xhr_send", cap + 10));
     assertNoErrors();
   }
 
@@ -85,6 +86,29 @@ class BadRequestLoggingTest {
     List<String> errors = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
         .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
     assertTrue(errors.isEmpty(), errors.toString());
+  }
+
+  /**
+   * Announces an oversized body and waits for the answer before sending any of it: the hub refuses by the
+   * Content-Length alone and hangs up, and bytes it never read would turn its close into a reset that can
+   * swallow the answer. Returns the status line.
+   */
+  private String statusForAnnouncedBody(String uri, int length) throws Exception {
+    Buffer received = Buffer.buffer();
+    return vertx.createNetClient().connect(hub.port, "127.0.0.1").compose(socket -> {
+      Promise<String> status = Promise.promise();
+      socket.handler(bytes -> {
+        received.appendBuffer(bytes);
+        String text = received.toString();
+        if (text.contains("\r\n")) {
+          status.tryComplete(text.substring(0, text.indexOf("\r\n")));
+        }
+      });
+      socket.closeHandler(v -> status.tryFail("closed without an answer: " + received));
+      socket.write("POST " + uri + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: " + length
+          + "\r\nExpect: 100-continue\r\n\r\n");
+      return status.future().eventually(socket::close);
+    }).await(WAIT_SECONDS, TimeUnit.SECONDS);
   }
 
   private HttpClientResponse send(HttpMethod method, String uri, Buffer body) throws Exception {
