@@ -39,9 +39,14 @@ public class Hub extends VerticleBase {
   public Future<?> start() {
     HubConfig config = HubConfig.from(config());
     // Reading or writing the kept secrets is file IO, and so is migrating: on workers, side by side.
-    Future<JsonObject> secrets = vertx.executeBlocking(() -> Secrets.fill(config().copy()));
+    Future<JsonObject> secrets = vertx.executeBlocking(() -> Secrets.fill(config().copy()), false);
     Future<Pool> database = Databases.open(vertx, config.db()).onSuccess(opened -> pool = opened);
-    return Future.all(secrets, database).compose(both -> deployAll(secrets.result()));
+    return Future.all(secrets, database).compose(both -> deployAll(secrets.result()))
+        .onFailure(e -> {
+          if (pool != null) {
+            pool.close(); // a failed start is not stopped
+          }
+        });
   }
 
   @Override
