@@ -41,11 +41,16 @@ public class Hub extends VerticleBase {
   public Future<?> start() {
     HubConfig config = HubConfig.from(config());
     // Reading or writing the kept secrets is file IO, and so is migrating: on workers, side by side.
-    Future<JsonObject> secrets = vertx.executeBlocking(() -> Secrets.fill(config().copy()));
+    Future<JsonObject> secrets = vertx.executeBlocking(() -> Secrets.fill(config().copy()), false);
     Future<Pool> database = Databases.open(vertx, config.db()).onSuccess(opened -> pool = opened);
     // The metrics registry takes a while to build: on a worker too, or its first use would stall the event loops.
-    Future<HubMetrics> metrics = vertx.executeBlocking(HubMetrics::get);
-    return Future.all(secrets, database, metrics).compose(all -> deployAll(secrets.result()));
+    Future<HubMetrics> metrics = vertx.executeBlocking(HubMetrics::get, false);
+    return Future.all(secrets, database, metrics).compose(all -> deployAll(secrets.result()))
+        .onFailure(e -> {
+          if (pool != null) {
+            pool.close(); // a failed start is not stopped
+          }
+        });
   }
 
   @Override
