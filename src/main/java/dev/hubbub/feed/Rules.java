@@ -53,6 +53,11 @@ public final class Rules {
     if (text.length() > maxChars) {
       throw Failure.badRequest("text must be at most " + maxChars + " characters");
     }
+    // A lone surrogate cannot be written as UTF-8 (every client would get a '?'), and PostgreSQL refuses NUL.
+    if (text.codePoints().anyMatch(c -> c != '\t' && c != '\n' && c != '\r' && Character.getType(c) == Character.CONTROL
+        || Character.getType(c) == Character.SURROGATE)) {
+      throw Failure.badRequest("text must not contain control characters (other than tab and line breaks) or unpaired surrogates");
+    }
     return text;
   }
 

@@ -1,9 +1,12 @@
 package dev.hubbub.web;
 
 import dev.hubbub.feed.Failure;
+import dev.hubbub.feed.Utf8;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.CharacterCodingException;
 
 /** Reads JSON request bodies and writes JSON responses. */
 final class Json {
@@ -29,11 +32,14 @@ final class Json {
 
   /** The request body as a JSON object, or null after answering 400. */
   static JsonObject body(RoutingContext ctx) {
-    String text = ctx.body().asString();
     try {
+      String text = ctx.body().buffer() == null ? null : Utf8.strict(ctx.body().buffer());
       if (text != null && !text.isBlank()) {
         return new JsonObject(text);
       }
+    } catch (CharacterCodingException e) {
+      error(ctx, 400, "the body is not UTF-8");
+      return null;
     } catch (DecodeException | ClassCastException e) {
       // answered below
     }

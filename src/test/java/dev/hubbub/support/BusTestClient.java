@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -32,6 +33,8 @@ public final class BusTestClient {
   private final boolean tcp;
   private final Inbox<JsonObject> frames;
   private Runnable closer = () -> { };
+  /** Over SockJS, writes a raw WebSocket frame (binary, fragmented, not UTF-8...); null over TCP. */
+  private Consumer<WebSocketFrame> frameWriter;
   private final Promise<Void> closed = Promise.promise();
   private int replies;
 
@@ -91,6 +94,7 @@ public final class BusTestClient {
           ws.binaryMessageHandler(bytes -> bus.received(new JsonObject(bytes)));
           ws.closeHandler(v -> bus.closed.tryComplete());
           bus.closer = ws::close;
+          bus.frameWriter = ws::writeFrame;
           return bus;
         });
   }
@@ -107,6 +111,12 @@ public final class BusTestClient {
   /** Sends bytes as they are: for TCP include the length prefix yourself. */
   public BusTestClient sendRaw(Buffer bytes) {
     writer.accept(bytes);
+    return this;
+  }
+
+  /** Over SockJS only: sends one WebSocket frame as it is. */
+  public BusTestClient sendFrame(WebSocketFrame frame) {
+    frameWriter.accept(frame);
     return this;
   }
 

@@ -6,6 +6,7 @@ import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.feed.Utf8;
 import dev.hubbub.store.AccountStore;
 import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,7 +135,10 @@ final class BusBridgeConnection {
     }
     JsonObject frame;
     try {
-      frame = new JsonObject(raw.toString());
+      frame = new JsonObject(Utf8.strict(raw));
+    } catch (CharacterCodingException e) {
+      error(null, 400, "invalid_utf8: a frame must be UTF-8 JSON");
+      return Future.succeededFuture();
     } catch (DecodeException | ClassCastException e) {
       error(null, 400, "invalid_json");
       return Future.succeededFuture();
