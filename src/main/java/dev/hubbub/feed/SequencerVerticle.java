@@ -46,7 +46,8 @@ public class SequencerVerticle extends VerticleBase {
   private HubConfig config;
   private HistoryStore store;
   private FeedPublisher feed;
-  private final Map<String, Long> heads = new HashMap<>();
+  /** Heads of recently written rooms; the others are read from the store when needed. */
+  private Map<String, Long> heads = new HashMap<>();
   private List<Pending> queued = new ArrayList<>();
   private boolean writing;
 
@@ -99,6 +100,7 @@ public class SequencerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = HubConfig.from(config());
+    heads = new RoomHeads(config.abuse().roomHeads());
     feed = new FeedPublisher(vertx.eventBus());
     return HistoryStores.open(vertx, config).compose(opened -> {
       store = opened;
@@ -169,7 +171,7 @@ public class SequencerVerticle extends VerticleBase {
     queued = new ArrayList<>();
     Map<String, Long> next = new HashMap<>();
     long started = System.nanoTime();
-    lookUp(batch)
+    lookUp(batch, next)
         .compose(found -> {
           List<JsonObject> rows = decide(batch, found, next);
           return store.append(rows);
@@ -193,7 +195,7 @@ public class SequencerVerticle extends VerticleBase {
   }
 
   /** One round of reads for the whole batch: room heads, repeated cids, messages to edit or delete. */
-  private Future<Lookups> lookUp(List<Pending> batch) {
+  private Future<Lookups> lookUp(List<Pending> batch, Map<String, Long> next) {
     Set<String> rooms = new LinkedHashSet<>();
     Set<CidKey> cids = new LinkedHashSet<>();
     Map<String, JsonObject> targets = new HashMap<>();
@@ -220,7 +222,8 @@ public class SequencerVerticle extends VerticleBase {
     }
     for (String room : rooms) {
       if (!heads.containsKey(room)) {
-        reads.add(store.head(room).onSuccess(head -> heads.put(room, head)));
+        // Into the batch's own heads: adding to the bounded cache now could evict another room of this batch.
+        reads.add(store.head(room).onSuccess(head -> next.put(room, head)));
       }
     }
     Future<Map<CidKey, JsonObject>> repeated = store.chatsByCid(cids);

@@ -6,6 +6,7 @@ import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.limits.RateGate;
 import dev.hubbub.store.AccountStore;
 import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
@@ -98,11 +99,19 @@ final class BusBridgeConnection {
   /** The last token verified, so a client sending the same token on every frame costs one check. */
   private String verifiedToken;
   private Identity verified;
+  private final RateGate rate;
+  private boolean receivedFrame;
 
   BusBridgeConnection(BusBridge bridge, Transport transport, Credentials handshake) {
     this.bridge = bridge;
     this.transport = transport;
     this.handshake = handshake;
+    this.rate = new RateGate(bridge.limits, bridge.config.abuse(), System.nanoTime());
+  }
+
+  /** Whether any complete frame has come in, for the TCP bridge's first-frame timeout. */
+  boolean receivedFrame() {
+    return receivedFrame;
   }
 
   Dialect dialect() {
@@ -115,9 +124,22 @@ final class BusBridgeConnection {
       return;
     }
     HubMetrics.get().messageIn(bridge.metricsTransport);
+    receivedFrame = true;
     if (raw.length() > bridge.config.limits().maxFrameBytes()) {
       disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
       return;
+    }
+    switch (rate.message(RateGate.keyOf(verified), System.nanoTime())) {
+      case REFUSE -> {
+        error(null, 429, RateGate.REFUSED);
+        return;
+      }
+      case CLOSE -> {
+        disconnect(429, RateGate.CLOSED);
+        return;
+      }
+      case PASS -> {
+      }
     }
     if (queued >= MAX_IN_FLIGHT) {
       error(null, 429, "too many frames waiting: slow down");

@@ -1,0 +1,128 @@
+package dev.hubbub.limits;
+
+import dev.hubbub.metrics.HubMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.shareddata.Shareable;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the limits count across every transport and event loop of one hub process: open connections (in
+ * total and per client address) and the message rate of each identity. One per Vert.x instance, found in
+ * its local shared data, so the WebSocket, SSE, SockJS and TCP instances of all event loops share it.
+ * Thread-safe; every refusal is counted in {@link HubMetrics}.
+ */
+public final class Limits implements Shareable {
+
+  /**
+   * A connection refused: {@code status} 503 when the hub is full, 429 when the client's address is; the
+   * transport answers with it (HTTP status, bridge {@code err} code) or its close-code equivalent.
+   */
+  public record Refusal(int status, String reason) {
+  }
+
+  private static final String KEY = "hubbub.limits";
+  /** Identities tracked before idle (full) buckets are swept out. */
+  static final int SWEEP_AT = 10_000;
+
+  private final AtomicInteger open = new AtomicInteger();
+  private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, TokenBucket> identities = new ConcurrentHashMap<>();
+  private volatile int sweepAt = SWEEP_AT;
+
+  public static Limits of(Vertx vertx) {
+    return (Limits) vertx.sharedData().getLocalMap(KEY).computeIfAbsent(KEY, k -> new Limits());
+  }
+
+  /**
+   * Counts a new connection from {@code address}, or refuses it: the refusal for the client, or null when it
+   * is admitted. An admitted connection must be {@link #release released} exactly once when it closes.
+   */
+  public Refusal tryOpen(LimitSettings settings, SocketAddress address) {
+    String host = host(address);
+    if (open.incrementAndGet() > settings.maxConnections()) {
+      open.decrementAndGet();
+      HubMetrics.get().connectionRefused();
+      return new Refusal(503, "too many connections: the hub is full, try again later");
+    }
+    if (!settings.exemptAddresses().contains(host)) {
+      AtomicInteger count = perAddress.compute(host, (h, c) -> {
+        AtomicInteger n = c == null ? new AtomicInteger() : c;
+        n.incrementAndGet();
+        return n;
+      });
+      if (count.get() > settings.maxConnectionsPerAddress()) {
+        release(settings, address, false);
+        HubMetrics.get().connectionRefused();
+        return new Refusal(429, "too many connections from your address: at most " + settings.maxConnectionsPerAddress());
+      }
+    }
+    return null;
+  }
+
+  /** A connection admitted by {@link #tryOpen} closed. */
+  public void release(LimitSettings settings, SocketAddress address) {
+    release(settings, address, true);
+  }
+
+  private void release(LimitSettings settings, SocketAddress address, boolean total) {
+    String host = host(address);
+    if (!settings.exemptAddresses().contains(host)) {
+      // The entry goes when its last connection does, so addresses seen once cost nothing afterwards.
+      perAddress.computeIfPresent(host, (h, c) -> c.decrementAndGet() <= 0 ? null : c);
+    }
+    if (total) {
+      open.decrementAndGet();
+    }
+  }
+
+  /** True when {@code identity} may send one more message now; false (and counted) when it is over its rate. */
+  public boolean tryMessage(LimitSettings settings, String identity, long now) {
+    if (identities.size() >= sweepAt) {
+      sweep(now);
+    }
+    TokenBucket bucket = identities.computeIfAbsent(identity,
+        k -> new TokenBucket(settings.identityMessagesPerSecond(), settings.identityMessageBurst(), now));
+    boolean taken;
+    synchronized (bucket) {
+      taken = bucket.tryTake(now);
+    }
+    if (!taken) {
+      HubMetrics.get().rateLimited();
+    }
+    return taken;
+  }
+
+  /** Drops identities whose bucket has refilled: a fresh bucket would be the same. */
+  private synchronized void sweep(long now) {
+    if (identities.size() < sweepAt) {
+      return;
+    }
+    identities.entrySet().removeIf(e -> {
+      synchronized (e.getValue()) {
+        return e.getValue().full(now);
+      }
+    });
+    sweepAt = Math.max(SWEEP_AT, 2 * identities.size());
+  }
+
+  /** Open connections counted now (for tests and the README's figures). */
+  public int open() {
+    return open.get();
+  }
+
+  /** Addresses with an open connection counted against their cap. */
+  public int addresses() {
+    return perAddress.size();
+  }
+
+  public int identities() {
+    return identities.size();
+  }
+
+  private static String host(SocketAddress address) {
+    return address == null || address.hostAddress() == null ? "" : address.hostAddress();
+  }
+}
