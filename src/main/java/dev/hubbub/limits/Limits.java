@@ -54,7 +54,7 @@ public final class Limits implements Shareable {
         return n;
       });
       if (count.get() > settings.maxConnectionsPerAddress()) {
-        release(settings, address, false);
+        release(settings, address);
         HubMetrics.get().connectionRefused();
         return new Refusal(429, "too many connections from your address: at most " + settings.maxConnectionsPerAddress());
       }
@@ -64,18 +64,12 @@ public final class Limits implements Shareable {
 
   /** A connection admitted by {@link #tryOpen} closed. */
   public void release(LimitSettings settings, SocketAddress address) {
-    release(settings, address, true);
-  }
-
-  private void release(LimitSettings settings, SocketAddress address, boolean total) {
     String host = host(address);
     if (!settings.exemptAddresses().contains(host)) {
       // The entry goes when its last connection does, so addresses seen once cost nothing afterwards.
       perAddress.computeIfPresent(host, (h, c) -> c.decrementAndGet() <= 0 ? null : c);
     }
-    if (total) {
-      open.decrementAndGet();
-    }
+    open.decrementAndGet();
   }
 
   /** True when {@code identity} may send one more message now; false (and counted) when it is over its rate. */

@@ -75,7 +75,9 @@ final class BusBridge {
     BusBridgeConnection connection = open(transport, handshake);
     if (refusal != null) {
       onClose[0] = connection::closed;
-      connection.disconnect(refusal.status(), refusal.reason());
+      connection.refusing = true;
+      // On the next turn, once the transport's handlers are set: a close from within the accept loses the frame.
+      vertx.runOnContext(v -> connection.disconnect(refusal.status(), refusal.reason()));
     } else {
       onClose[0] = () -> {
         connection.closed();

@@ -101,6 +101,8 @@ final class BusBridgeConnection {
   private Identity verified;
   private final RateGate rate;
   private boolean receivedFrame;
+  /** Refused by a connection cap and about to be closed: what it sends meanwhile is ignored. */
+  boolean refusing;
 
   BusBridgeConnection(BusBridge bridge, Transport transport, Credentials handshake) {
     this.bridge = bridge;
@@ -120,7 +122,7 @@ final class BusBridgeConnection {
 
   /** Accepts one complete frame as received; it is handled after the frames before it. */
   void onFrame(Buffer raw) {
-    if (closed) {
+    if (closed || refusing) {
       return;
     }
     HubMetrics.get().messageIn(bridge.metricsTransport);

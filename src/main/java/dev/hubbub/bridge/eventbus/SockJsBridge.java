@@ -55,9 +55,6 @@ public final class SockJsBridge {
         onClose[0].run();
       }
     });
-    if (connection.isClosed()) {
-      return; // refused by a connection cap
-    }
     if (foreignCookie) {
       connection.disconnect(403, "origin not allowed to use the login cookie");
       return;
