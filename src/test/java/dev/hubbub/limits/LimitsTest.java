@@ -188,7 +188,7 @@ class LimitsTest {
   void roomsNoOneIsInAreForgottenByTheLiveFigures(Vertx vertx) throws Exception {
     TestHub hub = hub(vertx, new JsonObject().put("roomHeads", 10));
     int rooms = 300;
-    WebClient web = web(vertx);
+    WebClient web = WebClient.create(vertx);
     List<Future<HttpResponse<Buffer>>> posts = new ArrayList<>();
     for (int i = 0; i < rooms; i++) {
       posts.add(web.post(hub.port, "127.0.0.1", "/api/rooms/r" + i + "/messages")
