@@ -95,7 +95,10 @@ class LimitsTest {
     HttpResponse<Buffer> refused = post(vertx, hub, "rest-rates", "rita", "three");
     assertEquals(429, refused.statusCode());
     assertEquals(RateGate.REFUSED, refused.bodyAsJsonObject().getString("error"));
-    assertEquals(before + 1, rateHits());
+    HttpResponse<Buffer> page = await(web(vertx).post(hub.port, "127.0.0.1", "/rooms/rest-rates/messages")
+        .sendJsonObject(new JsonObject().put("username", "rita").put("text", "through the page")));
+    assertEquals(429, page.statusCode(), "the page's post counts against the same identity");
+    assertEquals(before + 2, rateHits());
     assertEquals(201, post(vertx, hub, "rest-rates", "sam", "another identity").statusCode());
   }
 

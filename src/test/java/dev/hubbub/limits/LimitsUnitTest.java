@@ -113,6 +113,16 @@ class LimitsUnitTest {
   }
 
   @Test
+  void everyLimitIsInTheDefaultsAndTakesAnEnvironmentOverride() {
+    JsonObject config = dev.hubbub.config.ConfigLoader.load(java.nio.file.Path.of("no-such-config.json"), false,
+        java.util.Map.of("HUBBUB_LIMITS_MAX_CONNECTIONS_PER_ADDRESS", "7", "HUBBUB_LIMITS_EXEMPT_ADDRESSES", ""));
+    LimitSettings limits = dev.hubbub.config.HubConfig.from(config).abuse();
+    assertEquals(7, limits.maxConnectionsPerAddress());
+    assertTrue(limits.exemptAddresses().isEmpty());
+    assertEquals(LimitSettings.from(new JsonObject()).roomHeads(), limits.roomHeads(), "the defaults file and the code agree");
+  }
+
+  @Test
   void defaultsExemptLoopbackAndRefuseNonsense() {
     LimitSettings defaults = settings(new JsonObject());
     assertTrue(defaults.exemptAddresses().contains("127.0.0.1"));
