@@ -3,6 +3,8 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.limits.Limits;
+import dev.hubbub.limits.RateGate;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.HistoryStore;
@@ -263,7 +265,12 @@ public class SequencerVerticle extends VerticleBase {
         }
       }
       String room = p.room();
-      long seq = next.getOrDefault(room, heads.get(room)) + 1;
+      long head = next.getOrDefault(room, heads.get(room));
+      if (head == 0 && !Limits.of(vertx).tryCreateRoom(config.abuse(), RateGate.keyOf(p.who), System.nanoTime())) {
+        p.refused = new Failure.Rejected(Failure.TOO_MANY, "too many new rooms: try again later, or write in an existing room");
+        continue;
+      }
+      long seq = head + 1;
       next.put(room, seq);
       p.event.put("seq", seq);
       p.written = true;

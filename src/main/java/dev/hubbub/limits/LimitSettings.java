@@ -23,11 +23,14 @@ import java.util.stream.Collectors;
  * @param tcpFirstFrameSeconds      a TCP bridge connection that has sent no frame by then is closed
  * @param wsPingSeconds             how often the hub pings an open WebSocket, so a quiet member is not idle
  * @param roomHeads                 room heads the sequencer keeps in memory; others are read from the store again
+ * @param roomsPerMinute            rooms one identity may create (write the first message of) per minute, sustained
+ * @param roomBurst                 how many it may create at once above that rate
  */
 public record LimitSettings(double messagesPerSecond, int messageBurst, double identityMessagesPerSecond,
                             int identityMessageBurst, int refusalsBeforeClose, int maxConnections,
                             int maxConnectionsPerAddress, Set<String> exemptAddresses, int httpIdleTimeoutSeconds,
-                            int joinTimeoutSeconds, int tcpFirstFrameSeconds, int wsPingSeconds, int roomHeads) {
+                            int joinTimeoutSeconds, int tcpFirstFrameSeconds, int wsPingSeconds, int roomHeads,
+                            int roomsPerMinute, int roomBurst) {
 
   public static LimitSettings from(JsonObject config) {
     JsonObject limits = config.getJsonObject("limits", new JsonObject());
@@ -45,7 +48,9 @@ public record LimitSettings(double messagesPerSecond, int messageBurst, double i
         positive(limits, "joinTimeoutSeconds", 30),
         positive(limits, "tcpFirstFrameSeconds", 30),
         positive(limits, "wsPingSeconds", 45),
-        positive(limits, "roomHeads", 10_000));
+        positive(limits, "roomHeads", 10_000),
+        positive(limits, "roomsPerMinute", 120),
+        positive(limits, "roomBurst", 600));
   }
 
   private static int positive(JsonObject node, String key, int fallback) {

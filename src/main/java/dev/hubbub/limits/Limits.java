@@ -30,6 +30,7 @@ public final class Limits implements Shareable {
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> identities = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, TokenBucket> creators = new ConcurrentHashMap<>();
   private volatile int sweepAt = SWEEP_AT;
 
   public static Limits of(Vertx vertx) {
@@ -74,11 +75,25 @@ public final class Limits implements Shareable {
 
   /** True when {@code identity} may send one more message now; false (and counted) when it is over its rate. */
   public boolean tryMessage(LimitSettings settings, String identity, long now) {
-    if (identities.size() >= sweepAt) {
-      sweep(now);
+    return take(identities, identity, now, () -> new TokenBucket(settings.identityMessagesPerSecond(), settings.identityMessageBurst(), now));
+  }
+
+  /**
+   * True when {@code identity} (null: unnamed, one shared budget) may create one more room now, that is write
+   * the first message of a room without history; false (and counted) when it is over
+   * {@link LimitSettings#roomsPerMinute}.
+   */
+  public boolean tryCreateRoom(LimitSettings settings, String identity, long now) {
+    return take(creators, identity == null ? "" : identity, now,
+        () -> new TokenBucket(settings.roomsPerMinute() / 60.0, settings.roomBurst(), now));
+  }
+
+  private boolean take(ConcurrentHashMap<String, TokenBucket> buckets, String key, long now,
+                       java.util.function.Supplier<TokenBucket> fresh) {
+    if (buckets.size() >= sweepAt) {
+      sweep(buckets, now);
     }
-    TokenBucket bucket = identities.computeIfAbsent(identity,
-        k -> new TokenBucket(settings.identityMessagesPerSecond(), settings.identityMessageBurst(), now));
+    TokenBucket bucket = buckets.computeIfAbsent(key, k -> fresh.get());
     boolean taken;
     synchronized (bucket) {
       taken = bucket.tryTake(now);
@@ -90,16 +105,16 @@ public final class Limits implements Shareable {
   }
 
   /** Drops identities whose bucket has refilled: a fresh bucket would be the same. */
-  private synchronized void sweep(long now) {
-    if (identities.size() < sweepAt) {
+  private synchronized void sweep(ConcurrentHashMap<String, TokenBucket> buckets, long now) {
+    if (buckets.size() < sweepAt) {
       return;
     }
-    identities.entrySet().removeIf(e -> {
+    buckets.entrySet().removeIf(e -> {
       synchronized (e.getValue()) {
         return e.getValue().full(now);
       }
     });
-    sweepAt = Math.max(SWEEP_AT, 2 * identities.size());
+    sweepAt = Math.max(SWEEP_AT, 2 * Math.max(identities.size(), creators.size()));
   }
 
   /** Open connections counted now (for tests and the README's figures). */

@@ -103,6 +103,20 @@ class LimitsTest {
   }
 
   @Test
+  void anIdentityCreatesAtMostItsBurstOfRooms(Vertx vertx) throws Exception {
+    TestHub hub = hub(vertx, new JsonObject().put("roomsPerMinute", 1).put("roomBurst", 2));
+    assertEquals(201, post(vertx, hub, "made-1", "maker", "one").statusCode());
+    assertEquals(201, post(vertx, hub, "made-2", "maker", "two").statusCode());
+    double before = rateHits();
+    HttpResponse<Buffer> refused = post(vertx, hub, "made-3", "maker", "three");
+    assertEquals(429, refused.statusCode());
+    assertTrue(refused.bodyAsJsonObject().getString("error").startsWith("too many new rooms"), refused.bodyAsString());
+    assertEquals(before + 1, rateHits());
+    assertEquals(201, post(vertx, hub, "made-1", "maker", "an existing room is no creation").statusCode());
+    assertEquals(201, post(vertx, hub, "made-3", "other", "another identity may").statusCode());
+  }
+
+  @Test
   void aTcpBridgeClientOverItsRateGetsErr429ThenIsClosed(Vertx vertx) throws Exception {
     TestHub hub = hub(vertx, new JsonObject().put("messagesPerSecond", NO_REFILL).put("messageBurst", 1).put("refusalsBeforeClose", 2));
     BusTestClient tcp = await(BusTestClient.tcp(vertx, hub.tcpPort()));
