@@ -1,5 +1,6 @@
 package dev.hubbub.config;
 
+import dev.hubbub.limits.LimitSettings;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -12,12 +13,15 @@ import java.util.Set;
  * The typed view of the configuration. Verticles receive the raw JSON as their deployment config and
  * read it back through {@link #from(JsonObject)}, so one record describes every setting.
  */
-public record HubConfig(Http http, Limits limits, History history, Db db, Sse sse, Stats stats, Bridges bridges, Tcp tcp, Auth auth) {
+public record HubConfig(Http http, Limits limits, History history, Db db, Sse sse, Stats stats, Bridges bridges, Tcp tcp, Auth auth,
+                        LimitSettings abuse) {
 
   public record Http(String host, int port, int instances) {
   }
 
   /**
+   * The sizes of the {@code limits} block; its rates, caps and timeouts are {@link HubConfig#abuse()}.
+   *
    * @param maxFrameBytes      largest WebSocket frame or message accepted; larger ones close the socket with 1009
    * @param maxTextChars       longest chat text accepted
    * @param outboundQueueBytes how much a connection may have pending before it counts as a slow consumer
@@ -132,7 +136,8 @@ public record HubConfig(Http http, Limits limits, History history, Db db, Sse ss
         new Stats(positive(stats, "intervalMs")),
         new Bridges(positive(bridges, "maxRegistrations")),
         new Tcp(tcp.getBoolean("enabled", true), tcp.getString("host"), tcp.getInteger("port")),
-        auth(auth));
+        auth(auth),
+        LimitSettings.from(json));
   }
 
   private static Auth auth(JsonObject auth) {

@@ -3,6 +3,8 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.limits.Limits;
+import dev.hubbub.limits.RateGate;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.HistoryStore;
@@ -49,7 +51,8 @@ public class SequencerVerticle extends VerticleBase {
   private HubConfig config;
   private HistoryStore store;
   private FeedPublisher feed;
-  private final Map<String, Long> heads = new HashMap<>();
+  /** Heads of recently written rooms; the others are read from the store when needed. */
+  private Map<String, Long> heads = new HashMap<>();
   private List<Pending> queued = new ArrayList<>();
   private boolean writing;
 
@@ -106,6 +109,7 @@ public class SequencerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     config = HubConfig.from(config());
+    heads = new RoomHeads(config.abuse().roomHeads());
     feed = new FeedPublisher(vertx.eventBus());
     store = HistoryStores.on(pool, config);
     HistoryQueries queries = new HistoryQueries(vertx.eventBus(), store, config.history());
@@ -169,7 +173,7 @@ public class SequencerVerticle extends VerticleBase {
     queued = new ArrayList<>();
     Map<String, Long> next = new HashMap<>();
     long started = System.nanoTime();
-    lookUp(batch)
+    lookUp(batch, next)
         .compose(found -> {
           List<JsonObject> rows = decide(batch, found, next);
           return store.append(rows);
@@ -193,7 +197,7 @@ public class SequencerVerticle extends VerticleBase {
   }
 
   /** One round of reads for the whole batch: room heads, repeated cids, messages to edit or delete. */
-  private Future<Lookups> lookUp(List<Pending> batch) {
+  private Future<Lookups> lookUp(List<Pending> batch, Map<String, Long> next) {
     Set<String> rooms = new LinkedHashSet<>();
     Set<CidKey> cids = new LinkedHashSet<>();
     Map<String, JsonObject> targets = new HashMap<>();
@@ -220,7 +224,8 @@ public class SequencerVerticle extends VerticleBase {
     }
     for (String room : rooms) {
       if (!heads.containsKey(room)) {
-        reads.add(store.head(room).onSuccess(head -> heads.put(room, head)));
+        // Into the batch's own heads: adding to the bounded cache now could evict another room of this batch.
+        reads.add(store.head(room).onSuccess(head -> next.put(room, head)));
       }
     }
     Future<Map<CidKey, JsonObject>> repeated = store.chatsByCid(cids);
@@ -260,7 +265,12 @@ public class SequencerVerticle extends VerticleBase {
         }
       }
       String room = p.room();
-      long seq = next.getOrDefault(room, heads.get(room)) + 1;
+      long head = next.getOrDefault(room, heads.get(room));
+      if (head == 0 && !Limits.of(vertx).tryCreateRoom(config.abuse(), RateGate.keyOf(p.who), System.nanoTime())) {
+        p.refused = new Failure.Rejected(Failure.TOO_MANY, "too many new rooms: try again later, or write in an existing room");
+        continue;
+      }
+      long seq = head + 1;
       next.put(room, seq);
       p.event.put("seq", seq);
       p.written = true;

@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -36,7 +38,8 @@ public class StatsVerticle extends VerticleBase {
   static final int PREVIEW_CHARS = 80;
 
   private HubConfig config;
-  private final Map<String, RoomFigures> rooms = new HashMap<>();
+  /** Figures by room, least recently active first, so the empty rooms to forget are at the front. */
+  private final LinkedHashMap<String, RoomFigures> rooms = new LinkedHashMap<>();
   private final Map<String, Map<String, Integer>> connections = new TreeMap<>();
   private final ArrayDeque<Long> recentTicks = new ArrayDeque<>();
   private final Series series = new Series();
@@ -81,7 +84,12 @@ public class StatsVerticle extends VerticleBase {
       }
       return;
     }
-    RoomFigures room = rooms.computeIfAbsent(event.getString("room"), r -> new RoomFigures());
+    // Taken out and put back, so the map stays in order of activity.
+    RoomFigures room = rooms.remove(event.getString("room"));
+    if (room == null) {
+      room = new RoomFigures();
+    }
+    rooms.put(event.getString("room"), room);
     room.lastSeq = Math.max(room.lastSeq, Events.seqOf(event));
     if (Events.CHAT.equals(event.getString("type"))) {
       room.messages++;
@@ -110,21 +118,44 @@ public class StatsVerticle extends VerticleBase {
       recentTicks.removeFirst();
     }
     series.connections(System.currentTimeMillis(), perTransport());
-    snapshot().onSuccess(snapshot -> vertx.eventBus().publish(Addresses.STATS_FEED, snapshot));
+    snapshot(true).onSuccess(snapshot -> vertx.eventBus().publish(Addresses.STATS_FEED, snapshot));
+  }
+
+  /**
+   * Forgets the figures of the least recently active rooms no one is in, past the most recent
+   * {@link #MAX_ROOMS}: a room that had messages once costs nothing here for ever after.
+   */
+  private void forgetEmptyRooms(Map<String, Integer> members) {
+    int empty = 0;
+    for (String name : rooms.keySet()) {
+      if (!members.containsKey(name)) {
+        empty++;
+      }
+    }
+    Iterator<String> eldestFirst = rooms.keySet().iterator();
+    while (empty > MAX_ROOMS && eldestFirst.hasNext()) {
+      if (!members.containsKey(eldestFirst.next())) {
+        eldestFirst.remove();
+        empty--;
+      }
+    }
   }
 
   private void query(Message<JsonObject> msg) {
-    snapshot().onSuccess(msg::reply).onFailure(e -> Failure.reply(msg, e));
+    snapshot(false).onSuccess(msg::reply).onFailure(e -> Failure.reply(msg, e));
   }
 
   /** Asks presence for the member counts and joins them with what this verticle counted. */
-  private Future<JsonObject> snapshot() {
+  private Future<JsonObject> snapshot(boolean forget) {
     return vertx.eventBus().<JsonObject>request(Addresses.ROOMS, new JsonObject()).map(reply -> {
       Map<String, Integer> members = new HashMap<>();
       reply.body().getJsonArray("rooms").forEach(o -> {
         JsonObject r = (JsonObject) o;
         members.put(r.getString("room"), r.getInteger("users"));
       });
+      if (forget) {
+        forgetEmptyRooms(members);
+      }
       TreeSet<String> names = new TreeSet<>(members.keySet());
       names.addAll(rooms.keySet());
       JsonArray list = new JsonArray();

@@ -64,7 +64,7 @@ public class HttpServerVerticle extends VerticleBase {
     router.get("/rooms/:room/events").handler(events::roomEvents);
     router.get("/dashboard/events").handler(events::dashboardEvents);
     new AccountApi(vertx, auth, csrf).mount(router);
-    new RestApi(vertx, config.limits().maxFrameBytes(), auth, csrf).mount(router);
+    new RestApi(vertx, config.limits().maxFrameBytes(), auth, csrf, config.abuse()).mount(router);
     RestApi.mountFallbacks(router);
     new RoomPages(vertx, config, views, auth, csrf.issue(), csrf.protect()).mount(router);
     new DashboardPage(vertx, views, auth, csrf.issue()).mount(router);
@@ -79,7 +79,10 @@ public class HttpServerVerticle extends VerticleBase {
         // Frames are checked at 4x the limit so that a moderately oversized one reaches the session, which
         // closes with 1009; messages (frames reassembled) are held to the limit itself.
         .setMaxWebSocketFrameSize(config.limits().maxFrameBytes() * 4)
-        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes());
+        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
+        // A connection with no traffic either way (a stalled request, a silent socket) is closed; open
+        // streams stay busy with SSE keep-alives and WebSocket pings.
+        .setIdleTimeout(config.abuse().httpIdleTimeoutSeconds());
     EventLoopLag.watch(vertx); // by default there is one instance per event loop, so every loop is watched
     return vertx.createHttpServer(options)
         .requestHandler(router)

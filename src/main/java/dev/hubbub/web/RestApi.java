@@ -2,7 +2,12 @@ package dev.hubbub.web;
 
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.feed.Addresses;
+import dev.hubbub.feed.Failure;
+import dev.hubbub.limits.LimitSettings;
+import dev.hubbub.limits.Limits;
+import dev.hubbub.limits.RateGate;
 import dev.hubbub.metrics.HubMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -25,9 +30,11 @@ final class RestApi {
   private final HttpAuth auth;
   private final Csrf csrf;
   private final long startedAt = System.currentTimeMillis();
+  private final LimitSettings limits;
 
-  RestApi(Vertx vertx, int maxBodyBytes, HttpAuth auth, Csrf csrf) {
+  RestApi(Vertx vertx, int maxBodyBytes, HttpAuth auth, Csrf csrf, LimitSettings limits) {
     this.vertx = vertx;
+    this.limits = limits;
     this.maxBodyBytes = maxBodyBytes;
     this.auth = auth;
     this.csrf = csrf;
@@ -135,7 +142,14 @@ final class RestApi {
    */
   private void write(RoutingContext ctx, String address, JsonObject command, JsonObject body) {
     auth.author(ctx.request(), body.getValue("username"))
-        .compose(who -> vertx.eventBus().<JsonObject>request(address, who.into(command)))
+        .compose(who -> {
+          // An identity's rate counts over every transport; a request has no connection of its own to limit.
+          String key = RateGate.keyOf(who);
+          if (key != null && !Limits.of(vertx).tryMessage(limits, key, System.nanoTime())) {
+            return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED));
+          }
+          return vertx.eventBus().<JsonObject>request(address, who.into(command));
+        })
         .onSuccess(reply -> {
           JsonObject stored = reply.body();
           boolean created = address.equals(Addresses.CHAT) && !stored.getBoolean("duplicate", false);
@@ -143,7 +157,6 @@ final class RestApi {
         })
         .onFailure(e -> Json.failed(ctx, e));
   }
-
 
   /** Healthy when the core answers a command in time, so a wedged core shows up here. */
   private void health(RoutingContext ctx) {

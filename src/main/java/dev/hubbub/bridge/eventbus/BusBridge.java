@@ -6,10 +6,12 @@ import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.bridge.RoomFanout;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.limits.Limits;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.ArrayList;
 
@@ -28,6 +30,7 @@ final class BusBridge {
   final HubMetrics.Transport metricsTransport;
   final RoomFanout<BusSubscription> fanout;
   final Authenticator authenticator;
+  final Limits limits;
   private final Set<BusBridgeConnection> connections = new HashSet<>();
   private final ConnectionReporter reporter;
 
@@ -37,6 +40,7 @@ final class BusBridge {
     this.dialect = dialect;
     this.metricsTransport = dialect == Dialect.TCP ? HubMetrics.Transport.TCP : HubMetrics.Transport.SOCKJS;
     this.authenticator = authenticator;
+    this.limits = Limits.of(vertx);
     this.fanout = new RoomFanout<>(vertx);
     this.reporter = new ConnectionReporter(vertx, dialect == Dialect.TCP ? ConnectionReporter.TCP : ConnectionReporter.SOCKJS);
     // A room made members-only takes its feed away from subscribers who are not members.
@@ -58,6 +62,29 @@ final class BusBridge {
     for (BusBridgeConnection connection : new ArrayList<>(connections)) {
       connection.accountDeleted(username);
     }
+  }
+
+  /**
+   * Counts a connection from {@code address} against the connection caps and opens it over {@code transport}:
+   * refused, the client gets an {@code err} frame with the refusal's code (503 or 429) and the connection closes.
+   * {@code onClose} must be called once when the transport closes; it releases the connection's place.
+   */
+  BusBridgeConnection admit(BusBridgeConnection.Transport transport, Credentials handshake, SocketAddress address,
+                            Runnable[] onClose) {
+    Limits.Refusal refusal = limits.tryOpen(config.abuse(), address);
+    BusBridgeConnection connection = open(transport, handshake);
+    if (refusal != null) {
+      onClose[0] = connection::closed;
+      connection.refusing = true;
+      // On the next turn, once the transport's handlers are set: a close from within the accept loses the frame.
+      vertx.runOnContext(v -> connection.disconnect(refusal.status(), refusal.reason()));
+    } else {
+      onClose[0] = () -> {
+        connection.closed();
+        limits.release(config.abuse(), address);
+      };
+    }
+    return connection;
   }
 
   /** {@code handshake}: credentials the transport brought when the connection opened, or null. */

@@ -7,6 +7,7 @@ import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
 import dev.hubbub.feed.Utf8;
+import dev.hubbub.limits.RateGate;
 import dev.hubbub.store.AccountStore;
 import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
@@ -100,11 +101,21 @@ final class BusBridgeConnection {
   /** The last token verified, so a client sending the same token on every frame costs one check. */
   private String verifiedToken;
   private Identity verified;
+  private final RateGate rate;
+  private boolean receivedFrame;
+  /** Refused by a connection cap and about to be closed: what it sends meanwhile is ignored. */
+  boolean refusing;
 
   BusBridgeConnection(BusBridge bridge, Transport transport, Credentials handshake) {
     this.bridge = bridge;
     this.transport = transport;
     this.handshake = handshake;
+    this.rate = new RateGate(bridge.limits, bridge.config.abuse(), System.nanoTime());
+  }
+
+  /** Whether any complete frame has come in, for the TCP bridge's first-frame timeout. */
+  boolean receivedFrame() {
+    return receivedFrame;
   }
 
   Dialect dialect() {
@@ -113,13 +124,26 @@ final class BusBridgeConnection {
 
   /** Accepts one complete frame as received; it is handled after the frames before it. */
   void onFrame(Buffer raw) {
-    if (closed) {
+    if (closed || refusing) {
       return;
     }
     HubMetrics.get().messageIn(bridge.metricsTransport);
+    receivedFrame = true;
     if (raw.length() > bridge.config.limits().maxFrameBytes()) {
       disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
       return;
+    }
+    switch (rate.message(RateGate.keyOf(verified), System.nanoTime())) {
+      case REFUSE -> {
+        error(null, 429, RateGate.REFUSED);
+        return;
+      }
+      case CLOSE -> {
+        disconnect(429, RateGate.CLOSED);
+        return;
+      }
+      case PASS -> {
+      }
     }
     if (queued >= MAX_IN_FLIGHT) {
       error(null, 429, "too many frames waiting: slow down");

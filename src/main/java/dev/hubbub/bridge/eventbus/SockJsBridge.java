@@ -44,15 +44,22 @@ public final class SockJsBridge {
     boolean foreignCookie = handshake != null && handshake.fromCookie()
         && !Origins.allowed(headers, bridge.config.auth().allowedOrigins(),
             socket.routingContext() != null && socket.routingContext().request().isSSL() ? "https" : "http");
-    BusBridgeConnection connection = bridge.open(
+    Runnable[] onClose = new Runnable[1];
+    BusBridgeConnection connection = bridge.admit(
         BusBridgeConnection.Transport.of(socket, () -> socket.close(CLOSE_CODE, "closed by server")),
-        foreignCookie ? null : handshake);
+        foreignCookie ? null : handshake, socket.remoteAddress(), onClose);
+    boolean[] released = {false};
+    socket.closeHandler(v -> {
+      if (!released[0]) {
+        released[0] = true;
+        onClose[0].run();
+      }
+    });
     if (foreignCookie) {
       connection.disconnect(403, "origin not allowed to use the login cookie");
       return;
     }
     socket.handler(connection::onFrame);
-    socket.closeHandler(v -> connection.closed());
     socket.exceptionHandler(e -> {
       // A WebSocket message over the server's limit surfaces here rather than as a frame.
       if (String.valueOf(e.getMessage()).contains("max message size")) {

@@ -41,9 +41,21 @@ public class TcpBridgeVerticle extends VerticleBase {
   private void accept(NetSocket socket) {
     socket.setWriteQueueMaxSize(bridge.config.limits().outboundQueueBytes());
     // TCP clients have no handshake: they send their token in each frame's headers.
-    BusBridgeConnection connection = bridge.open(BusBridgeConnection.Transport.of(socket, socket::close), null);
+    Runnable[] onClose = new Runnable[1];
+    BusBridgeConnection connection = bridge.admit(BusBridgeConnection.Transport.of(socket, socket::close), null,
+        socket.remoteAddress(), onClose);
+    int firstFrameSeconds = bridge.config.abuse().tcpFirstFrameSeconds();
+    // A connection that never completes a frame holds a socket for nothing.
+    long firstFrame = vertx.setTimer(firstFrameSeconds * 1000L, t -> {
+      if (!connection.receivedFrame()) {
+        connection.disconnect(408, "send a frame within " + firstFrameSeconds + "s");
+      }
+    });
     socket.handler(framing(connection, bridge.config.limits().maxFrameBytes()));
-    socket.closeHandler(v -> connection.closed());
+    socket.closeHandler(v -> {
+      vertx.cancelTimer(firstFrame);
+      onClose[0].run();
+    });
     socket.exceptionHandler(e -> log.debug("TCP bridge socket error: {}", e.getMessage()));
   }
 

@@ -10,12 +10,14 @@ import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.limits.Limits;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.stats.ConnectionReporter;
 import dev.hubbub.store.AccountStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
@@ -44,6 +46,9 @@ public final class SseBridge {
   /** Who each open stream reads as, so a deleted account's streams can be ended. */
   private final Map<SseStream, Identity> readers = new HashMap<>();
   private MessageConsumer<JsonObject> statsConsumer;
+  private final Limits limits;
+  /** Where each open stream comes from, to release its place under the connection caps. */
+  private final Map<SseStream, SocketAddress> addresses = new HashMap<>();
 
   private final FeedEvent.Encoding<String> jsonRecord;
   private final FeedEvent.Encoding<String> htmlRecord;
@@ -55,6 +60,7 @@ public final class SseBridge {
     this.config = config;
     this.auth = auth;
     this.fanout = new RoomFanout<>(vertx);
+    this.limits = Limits.of(vertx);
     this.reporter = new ConnectionReporter(vertx, ConnectionReporter.SSE);
     // The JSON record's data is the same text the WebSocket bridge sends, so the two share one encode().
     this.jsonRecord = FeedEvent.Encoding.of("sse.json", e -> SseRecords.event(e.seq(), e.type(), e.text()));
@@ -106,7 +112,7 @@ public final class SseBridge {
     auth.identify(ctx.request())
         .compose(reader -> RoomAccess.requireRead(vertx.eventBus(), room, reader).map(reader))
         .onSuccess(reader -> {
-          if (ctx.response().closed()) {
+          if (ctx.response().closed() || !admitted(ctx)) {
             return;
           }
           SseStream stream = open(ctx);
@@ -144,7 +150,7 @@ public final class SseBridge {
     // The figures quote public rooms, so they are for whoever may read those: guests only when admitted.
     auth.identify(ctx.request())
         .onSuccess(reader -> {
-          if (!ctx.response().closed()) {
+          if (!ctx.response().closed() && admitted(ctx)) {
             watchDashboard(ctx, encoding, reader);
           }
         })
@@ -183,8 +189,20 @@ public final class SseBridge {
     return streams.size();
   }
 
+  /** Counts the stream against the connection caps, or answers 503/429 JSON and returns false. */
+  private boolean admitted(RoutingContext ctx) {
+    Limits.Refusal refusal = limits.tryOpen(config.abuse(), ctx.request().remoteAddress());
+    if (refusal != null) {
+      error(ctx, refusal.status(), refusal.reason());
+      return false;
+    }
+    return true;
+  }
+
+  /** Opens the event stream of a request {@link #admitted} under the caps. */
   private SseStream open(RoutingContext ctx) {
     SseStream stream = SseStream.open(ctx, config.sse().retryMs(), config.limits().outboundQueueBytes());
+    addresses.put(stream, ctx.request().remoteAddress());
     streams.add(stream);
     reporter.report(streams.size());
     return stream;
@@ -192,6 +210,10 @@ public final class SseBridge {
 
   private void closed(SseStream stream) {
     readers.remove(stream);
+    SocketAddress address = addresses.remove(stream);
+    if (address != null) {
+      limits.release(config.abuse(), address);
+    }
     if (streams.remove(stream)) {
       reporter.report(streams.size());
     }

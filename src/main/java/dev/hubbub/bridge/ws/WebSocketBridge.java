@@ -7,8 +7,11 @@ import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.bridge.RoomFanout;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
+import dev.hubbub.limits.LimitSettings;
+import dev.hubbub.limits.Limits;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -31,6 +34,8 @@ public final class WebSocketBridge {
   final HubConfig config;
   final RoomFanout<WsSession> fanout;
   final Authenticator authenticator;
+  final LimitSettings limitSettings;
+  final Limits limits;
   private final Set<WsSession> sessions = new HashSet<>();
   private final ConnectionReporter reporter;
 
@@ -50,6 +55,10 @@ public final class WebSocketBridge {
     });
     this.fanout = new RoomFanout<>(vertx);
     this.reporter = new ConnectionReporter(vertx, ConnectionReporter.WEBSOCKET);
+    this.limitSettings = config.abuse();
+    this.limits = Limits.of(vertx);
+    // A ping now and then keeps a quiet member's connection from counting as idle (limits.httpIdleTimeoutSeconds).
+    vertx.setPeriodic(limitSettings.wsPingSeconds() * 1000L, id -> sessions.forEach(WsSession::ping));
   }
 
   /**
@@ -65,12 +74,22 @@ public final class WebSocketBridge {
           .end(new JsonObject().put("error", "origin not allowed to use the login cookie").encode());
       return;
     }
+    Limits.Refusal refusal = limits.tryOpen(limitSettings, ctx.request().remoteAddress());
+    if (refusal != null) {
+      ctx.response().setStatusCode(refusal.status()).putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(new JsonObject().put("error", refusal.reason()).encode());
+      return;
+    }
+    var address = ctx.request().remoteAddress();
     ctx.request().toWebSocket()
-        .onSuccess(ws -> accept(ws, credentials))
-        .onFailure(e -> log.debug("WebSocket upgrade failed: {}", e.getMessage()));
+        .onSuccess(ws -> accept(ws, credentials, () -> limits.release(limitSettings, address)))
+        .onFailure(e -> {
+          limits.release(limitSettings, address);
+          log.debug("WebSocket upgrade failed: {}", e.getMessage());
+        });
   }
 
-  private void accept(ServerWebSocket ws, Credentials credentials) {
+  private void accept(ServerWebSocket ws, Credentials credentials, Runnable release) {
     ws.setWriteQueueMaxSize(config.limits().outboundQueueBytes());
     WsSession session = new WsSession(this, ws);
     if (credentials != null) {
@@ -79,6 +98,7 @@ public final class WebSocketBridge {
     sessions.add(session);
     reporter.report(sessions.size());
     ws.closeHandler(v -> {
+      release.run();
       sessions.remove(session);
       reporter.report(sessions.size());
       session.closed();

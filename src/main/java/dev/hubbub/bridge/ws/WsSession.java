@@ -8,10 +8,12 @@ import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.limits.RateGate;
 import dev.hubbub.store.AccountStore;
 import dev.hubbub.metrics.HubMetrics;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.ServerWebSocket;
@@ -41,6 +43,8 @@ final class WsSession extends FeedSession {
   static final short CLOSE_TOO_BIG = 1009;
   /** Close code for a missing, invalid or expired token (4000-4999 are the application's; 401 as in HTTP). */
   static final short CLOSE_UNAUTHENTICATED = 4401;
+  /** Close code for a client that breaks the hub's rules: rate abuse, never joining (RFC 6455 "policy violation"). */
+  static final short CLOSE_POLICY = 1008;
   /** Frames a client may send while its join or auth is still being answered; they are handled in order after it. */
   static final int MAX_FRAMES_WHILE_JOINING = 64;
 
@@ -59,11 +63,20 @@ final class WsSession extends FeedSession {
   /** The identity the current room was joined with (for a guest, with the name it took). */
   private Identity member;
   private long expiryTimer = -1;
+  private final RateGate rate;
+  /** Until the first join or authentication; then -1. */
+  private long joinTimer;
 
   WsSession(WebSocketBridge bridge, ServerWebSocket ws) {
     this.bridge = bridge;
     this.ws = ws;
     this.bus = bridge.vertx.eventBus();
+    this.rate = new RateGate(bridge.limits, bridge.limitSettings, System.nanoTime());
+    int joinSeconds = bridge.limitSettings.joinTimeoutSeconds();
+    this.joinTimer = bridge.vertx.setTimer(joinSeconds * 1000L, t -> {
+      joinTimer = -1;
+      closeWith(CLOSE_POLICY, "join or authenticate within " + joinSeconds + "s");
+    });
     // Our own reassembly rather than textMessageHandler: text must be valid UTF-8, or the socket closes with 1007.
     Messages messages = new Messages(bridge.config.limits().maxFrameBytes(), new Messages.Sink() {
       @Override
@@ -112,6 +125,7 @@ final class WsSession extends FeedSession {
         error("leave the room before logging in", null);
       } else {
         identity = verified;
+        cancelJoinTimer();
         if (member != null) {
           member = verified;
         }
@@ -151,6 +165,21 @@ final class WsSession extends FeedSession {
     if (expiryTimer >= 0) {
       bridge.vertx.cancelTimer(expiryTimer);
       expiryTimer = -1;
+    }
+    cancelJoinTimer();
+  }
+
+  private void cancelJoinTimer() {
+    if (joinTimer >= 0) {
+      bridge.vertx.cancelTimer(joinTimer);
+      joinTimer = -1;
+    }
+  }
+
+  /** Keeps the connection from counting as idle; a peer that is gone makes the write fail quietly. */
+  void ping() {
+    if (!transportClosed() && !ws.writeQueueFull()) {
+      ws.writePing(Buffer.buffer());
     }
   }
 
@@ -204,6 +233,18 @@ final class WsSession extends FeedSession {
     HubMetrics.get().messageIn(HubMetrics.Transport.WS);
     if (closed) {
       return;
+    }
+    switch (rate.message(RateGate.keyOf(identity), System.nanoTime())) {
+      case REFUSE -> {
+        error(RateGate.REFUSED, null, 429);
+        return;
+      }
+      case CLOSE -> {
+        closeWith(CLOSE_POLICY, RateGate.CLOSED);
+        return;
+      }
+      case PASS -> {
+      }
     }
     if (joining || authenticating) {
       if (heldFrames.size() >= MAX_FRAMES_WHILE_JOINING) {
@@ -261,6 +302,7 @@ final class WsSession extends FeedSession {
         .onComplete(result -> {
           joining = false;
           if (result.succeeded() && !closed) {
+            cancelJoinTimer();
             room = newRoom;
             username = newName;
             member = joiner;
@@ -408,7 +450,15 @@ final class WsSession extends FeedSession {
   }
 
   private void error(String message, String cid) {
+    error(message, cid, 0);
+  }
+
+  /** With a {@code code} (e.g. 429) when the client should act on it by kind rather than by message. */
+  private void error(String message, String cid, int code) {
     JsonObject frame = new JsonObject().put("type", "error").put("message", message);
+    if (code > 0) {
+      frame.put("code", code);
+    }
     if (cid != null) {
       frame.put("cid", cid);
     }

@@ -5,6 +5,8 @@ import dev.hubbub.auth.Identity;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
+import dev.hubbub.limits.Limits;
+import dev.hubbub.limits.RateGate;
 import dev.hubbub.feed.Rules;
 import dev.hubbub.web.Csrf;
 import io.vertx.core.Future;
@@ -238,6 +240,10 @@ public final class RoomPages {
 
   /** Sends the chat command as {@code who}; the core checks the name, the room and the text and answers {@code {id, seq, ts}}. */
   private Future<JsonObject> chat(String room, Identity who, Object text) {
+    String rateKey = RateGate.keyOf(who);
+    if (rateKey != null && !Limits.of(vertx).tryMessage(config.abuse(), rateKey, System.nanoTime())) {
+      return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED)); // the same identity rate as REST
+    }
     JsonObject command = who.into(new JsonObject().put("room", room).put("text", text));
     return request(Addresses.CHAT, command).map(Message::body);
   }
