@@ -1,6 +1,8 @@
 package dev.hubbub.auth;
 
+import dev.hubbub.feed.Addresses;
 import dev.hubbub.support.Accounts;
+import dev.hubbub.support.BusTestClient;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.Future;
@@ -25,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A message belongs to the account that wrote it, not to its name: a name registered again after a deletion
- * can neither edit nor delete the old account's messages, on WebSocket or REST, while the author (before the
+ * can neither edit nor delete the old account's messages, on WebSocket, REST or the TCP bridge, while the author (before the
  * deletion) and a guest still edit their own.
  */
 @ExtendWith(VertxExtension.class)
@@ -146,6 +148,15 @@ class AuthorshipTest {
         .compose(answer -> {
           assertEquals("error", answer.getString("type"), "the new alice cannot delete over WebSocket: " + answer.encode());
           assertEquals("you can only delete your own messages", answer.getString("message"));
+          return BusTestClient.tcp(vertx, hub.tcpPort()).compose(bus -> {
+            bus.request(Addresses.EDIT, new JsonObject().put("room", ROOM).put("id", id[0]).put("text", "taken over"),
+                new JsonObject().put("authorization", Accounts.bearer(fresh[0])));
+            return bus.next();
+          });
+        })
+        .compose(err -> {
+          assertEquals("err", err.getString("type"), "the new alice cannot edit over the TCP bridge: " + err.encode());
+          assertEquals(403, err.getInteger("failureCode"), err.encode());
           return Future.all(stored(id[0]), stored(guestId[0]));
         })
         .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
