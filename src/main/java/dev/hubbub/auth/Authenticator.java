@@ -131,7 +131,7 @@ public final class Authenticator {
                 }
                 List<String> roles = new ArrayList<>();
                 found.getJsonArray("roles", new JsonArray()).forEach(r -> roles.add(String.valueOf(r)));
-                return Future.succeededFuture(Identity.user(found.getString("username"), roles, expiry.longValue() * 1000));
+                return Future.succeededFuture(Identity.user(found.getString("username"), found.getString("account"), roles, expiry.longValue() * 1000));
               });
         })
         .recover(e -> Future.failedFuture(e instanceof Failure.Rejected || e instanceof ReplyException ? e : Failure.unauthorized("invalid token")));

@@ -17,24 +17,28 @@ import java.util.List;
  * @param guest     true when nobody proved the name (no token)
  * @param roles     e.g. {@code admin}; always empty for guests
  * @param expiresAt when the token behind it expires, ms since the epoch; 0 for guests
+ * @param account   the account's immutable id; null for guests. What an account wrote is its by this id, not
+ *                  by its name, which a later account may hold
  */
-public record Identity(String username, boolean guest, List<String> roles, long expiresAt) {
+public record Identity(String username, boolean guest, List<String> roles, long expiresAt, String account) {
 
   public static final String USERNAME = "username";
   public static final String GUEST = "guest";
   public static final String ROLES = "roles";
+  public static final String ACCOUNT = "account";
 
   public Identity {
     roles = List.copyOf(roles);
+    account = guest ? null : account;
   }
 
   /** A guest under {@code name}, or an anonymous reader when {@code name} is null. */
   public static Identity guest(String name) {
-    return new Identity(name, true, List.of(), 0);
+    return new Identity(name, true, List.of(), 0, null);
   }
 
-  public static Identity user(String name, List<String> roles, long expiresAt) {
-    return new Identity(name, false, roles, expiresAt);
+  public static Identity user(String name, String account, List<String> roles, long expiresAt) {
+    return new Identity(name, false, roles, expiresAt, account);
   }
 
   public boolean admin() {
@@ -46,12 +50,20 @@ public record Identity(String username, boolean guest, List<String> roles, long 
     return guest ? guest(name) : this;
   }
 
-  /** Puts this identity on a core command: {@code username} (when known), {@code guest} and {@code roles}. */
+  /**
+   * Puts this identity on a core command: {@code username} (when known), {@code guest}, {@code roles} and
+   * {@code account} (registered users only); whatever the command said of these before is replaced.
+   */
   public JsonObject into(JsonObject command) {
     if (username != null) {
       command.put(USERNAME, username);
     } else {
       command.remove(USERNAME);
+    }
+    if (account != null) {
+      command.put(ACCOUNT, account);
+    } else {
+      command.remove(ACCOUNT);
     }
     return command.put(GUEST, guest).put(ROLES, new JsonArray(new ArrayList<>(roles)));
   }
@@ -72,7 +84,8 @@ public record Identity(String username, boolean guest, List<String> roles, long 
         }
       });
     }
-    return new Identity(name, guest, roles, 0);
+    String account = !guest && command.getValue(ACCOUNT) instanceof String id ? id : null;
+    return new Identity(name, guest, roles, 0, account);
   }
 
   /** The name for a command that writes or joins; a missing one is a 400. */

@@ -89,7 +89,7 @@ public final class Addresses {
   public static final String MESSAGES = "hubbub.cmd.messages";
 
   // Identity. Every command that acts for someone carries the bridge-verified identity fields
-  // {username, guest, roles} (see dev.hubbub.auth.Identity); a command without guest: false is a guest's.
+  // {username, guest, roles, account} (see dev.hubbub.auth.Identity); a command without guest: false is a guest's.
   // JOIN, CHAT, EDIT, DELETE, HISTORY, MESSAGES and ROSTER refuse what the room's policy does not allow,
   // with 401 (guests are off), 403 (members-only room, or a guest using a registered name).
 

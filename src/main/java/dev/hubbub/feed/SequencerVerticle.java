@@ -92,9 +92,16 @@ public class SequencerVerticle extends VerticleBase {
       return event.getString("type");
     }
 
-    /** The row to append: the event plus its cid, which is stored but never published. */
+    /** The row to append: the event plus its cid and author's account id, which are stored but never published. */
     JsonObject row() {
-      return cid == null ? event : event.copy().put("cid", cid.cid());
+      if (cid == null && who.account() == null) {
+        return event;
+      }
+      JsonObject row = event.copy();
+      if (cid != null) {
+        row.put("cid", cid.cid());
+      }
+      return who.account() == null ? row : row.put(HistoryStore.AUTHOR, who.account());
     }
   }
 
@@ -281,16 +288,19 @@ public class SequencerVerticle extends VerticleBase {
 
   /**
    * Refuses an edit or deletion of a missing, foreign or deleted message; else applies it to {@code target}.
-   * A message is one's own when name and guest-ness match (a guest's message does not become a later
-   * registered namesake's); an admin may delete anyone's.
+   * A registered user's message is one's own when its stored author is the same account (a later holder
+   * of the name is another account); a guest's when name and guest-ness match (it never becomes a
+   * registered namesake's). An admin may delete anyone's.
    */
   private static Failure.Rejected checkTarget(Pending p, JsonObject target) {
     boolean edit = Events.EDITED.equals(p.type());
     if (target == null) {
       return Failure.notFound("no message '" + p.event.getString("id") + "' in room '" + p.room() + "'");
     }
-    boolean own = target.getString("username").equals(p.event.getString("username"))
-        && target.getBoolean("guest", false) == p.who.guest();
+    boolean byGuest = target.getBoolean("guest", false);
+    boolean own = p.who.guest()
+        ? byGuest && target.getString("username").equals(p.event.getString("username"))
+        : !byGuest && p.who.account() != null && p.who.account().equals(target.getString(HistoryStore.AUTHOR));
     if (!own && (edit || !p.who.admin())) {
       return Failure.forbidden(edit ? "you can only edit your own messages" : "you can only delete your own messages");
     }

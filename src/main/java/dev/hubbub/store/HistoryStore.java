@@ -33,6 +33,12 @@ import java.util.Map;
  */
 public interface HistoryStore {
 
+  /**
+   * The field of an appended event naming its author's account id (absent for guests). It is stored, and
+   * returned by {@link #message} only, for the sequencer's ownership check; no other read returns it.
+   */
+  String AUTHOR = "authorId";
+
   /** A fresh epoch: 11 URL-safe characters (64 random bits), so it can travel in a query string as is. */
   static String newEpoch() {
     byte[] bytes = new byte[8];
@@ -58,7 +64,10 @@ public interface HistoryStore {
   /** The latest {@code limit} events of {@code room}, oldest first. */
   Future<List<JsonObject>> latest(String room, int limit);
 
-  /** The chat message {@code id} of {@code room} in its current state, or {@code null} when there is none. */
+  /**
+   * The chat message {@code id} of {@code room} in its current state, with its {@link #AUTHOR} when it has
+   * one, or {@code null} when there is none.
+   */
   Future<JsonObject> message(String room, String id);
 
   /** The stored chat events for those of {@code keys} that were used already; absent keys are new. */

@@ -27,6 +27,9 @@ public final class JdbcHistoryStore implements HistoryStore {
   /** Cids looked up per statement, to keep the IN list short. */
   private static final int CID_CHUNK = 100;
 
+  /** Where {@link Sql#MESSAGE} puts {@code author_id}, after the columns {@link #event} decodes. */
+  private static final int AUTHOR_COLUMN = 10;
+
   private final Pool pool;
 
   public JdbcHistoryStore(Pool pool) {
@@ -61,7 +64,7 @@ public final class JdbcHistoryStore implements HistoryStore {
       String body = Events.DELETED.equals(type) ? null : e.getString("text");
       inserts.add(Tuple.tuple().addString(room).addLong(e.getLong("seq")).addString(type).addString(id)
           .addString(e.getString("username")).addString(body).addLong(e.getLong("ts")).addString(e.getString("cid"))
-          .addBoolean(e.getBoolean("guest", false)));
+          .addBoolean(e.getBoolean("guest", false)).addString(e.getString(HistoryStore.AUTHOR)));
       if (e.getLong("seq") == 1) {
         newRooms.add(Tuple.of(room));
         epochs.add(Tuple.of(room, HistoryStore.newEpoch(), e.getLong("ts")));
@@ -97,8 +100,13 @@ public final class JdbcHistoryStore implements HistoryStore {
   @Override
   public Future<JsonObject> message(String room, String id) {
     return pool.preparedQuery(Sql.MESSAGE).execute(Tuple.of(room, id)).map(rows -> {
-      List<JsonObject> found = events(rows, 0, false);
-      return found.isEmpty() ? null : found.get(0);
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      JsonObject chat = event(row, 0);
+      String author = row.getString(AUTHOR_COLUMN);
+      return author == null ? chat : chat.put(HistoryStore.AUTHOR, author);
     });
   }
 

@@ -32,6 +32,8 @@ public final class MemoryHistoryStore implements HistoryStore {
   private static final class Room {
     final ArrayDeque<Stored> events = new ArrayDeque<>();
     final Map<String, JsonObject> chats = new HashMap<>();
+    /** Chat id → its author's account id, kept apart because only {@link #message} returns it. */
+    final Map<String, String> authors = new HashMap<>();
     long head;
     String epoch;
   }
@@ -83,10 +85,14 @@ public final class MemoryHistoryStore implements HistoryStore {
       r.epoch = HistoryStore.newEpoch();
     }
     String cid = (String) event.remove("cid");
+    String author = (String) event.remove(AUTHOR);
     String id = event.getString("id");
     switch (event.getString("type")) {
       case Events.CHAT -> {
         r.chats.put(id, event);
+        if (author != null) {
+          r.authors.put(id, author);
+        }
         if (cid != null) {
           byCid.put(new CidKey(room, event.getString("username"), cid), event);
         }
@@ -120,6 +126,7 @@ public final class MemoryHistoryStore implements HistoryStore {
   private void evict(String room, Room r, Stored old) {
     if (Events.CHAT.equals(old.event.getString("type"))) {
       r.chats.remove(old.event.getString("id"));
+      r.authors.remove(old.event.getString("id"));
       if (old.cid != null) {
         byCid.remove(new CidKey(room, old.event.getString("username"), old.cid));
       }
@@ -163,7 +170,11 @@ public final class MemoryHistoryStore implements HistoryStore {
   public Future<JsonObject> message(String room, String id) {
     Room r = rooms.get(room);
     JsonObject chat = r == null ? null : r.chats.get(id);
-    return Future.succeededFuture(chat == null ? null : chat.copy());
+    if (chat == null) {
+      return Future.succeededFuture(null);
+    }
+    String author = r.authors.get(id);
+    return Future.succeededFuture(author == null ? chat.copy() : chat.copy().put(AUTHOR, author));
   }
 
   @Override

@@ -13,8 +13,8 @@ final class Sql {
 
   static final String HEAD = "SELECT COALESCE(MAX(seq), 0) FROM room_events WHERE room = ?";
 
-  static final String INSERT = "INSERT INTO room_events (room, seq, kind, message_id, username, body, ts, cid, guest)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static final String INSERT = "INSERT INTO room_events (room, seq, kind, message_id, username, body, ts, cid, guest, author_id)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   static final String EPOCH = "SELECT epoch FROM room_epochs WHERE room = ?";
 
@@ -36,7 +36,8 @@ final class Sql {
   /** Newest first; the store reverses the page. */
   static final String LATEST = "SELECT " + COLUMNS + " FROM room_events WHERE room = ? ORDER BY seq DESC LIMIT ?";
 
-  static final String MESSAGE = "SELECT " + COLUMNS + " FROM room_events WHERE room = ? AND message_id = ? AND kind = 'chat'";
+  /** One chat message with its author's account id last (only the sequencer's ownership check reads it). */
+  static final String MESSAGE = "SELECT " + COLUMNS + ", author_id FROM room_events WHERE room = ? AND message_id = ? AND kind = 'chat'";
 
   /** Chat messages between two exclusive seq bounds, oldest first (paging forwards). */
   static final String MESSAGES_FORWARD = "SELECT " + COLUMNS + " FROM room_events"

@@ -171,6 +171,29 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void anAuthorIsKeptForTheOwnershipCheckButReturnedByNoOtherRead(VertxTestContext ctx) {
+    JsonObject mine = chat(room, 1, "ann", "mine");
+    JsonObject guests = Events.byGuest(true, chat(room, 2, "gus", "a guest's"));
+    String id = mine.getString("id");
+    JsonObject edit = Events.edited(room, id, "ann", "still mine", 1_700_000_000_500L, 3);
+    store.append(List.of(mine.copy().put(HistoryStore.AUTHOR, "account-1"), guests, edit.copy().put(HistoryStore.AUTHOR, "account-1")))
+        .compose(v -> Future.all(store.message(room, id), store.message(room, guests.getString("id"))))
+        .compose(both -> {
+          assertEquals(mine.copy().put("text", "still mine").put("edited", true).put(HistoryStore.AUTHOR, "account-1"), both.resultAt(0));
+          assertEquals(guests, both.resultAt(1), "a guest's message has no author");
+          return Future.all(store.after(room, 0, 10), store.latest(room, 10), store.messages(new MessageQuery(room, null, null, 10, null)));
+        })
+        .onComplete(ctx.succeeding(reads -> ctx.verify(() -> {
+          for (int i = 0; i < 3; i++) {
+            List<JsonObject> events = reads.resultAt(i);
+            assertFalse(events.isEmpty());
+            events.forEach(e -> assertFalse(e.containsKey(HistoryStore.AUTHOR), e.encode()));
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aRepeatedCidFromTheSameUserAndRoomIsRejected(VertxTestContext ctx) {
     store.append(List.of(chat(room, 1, "ann", "first").put("cid", "same"),
             chat(room, 2, "bob", "other user").put("cid", "same"),
