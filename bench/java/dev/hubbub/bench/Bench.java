@@ -55,7 +55,7 @@ public final class Bench {
     if (a.containsKey("scenarios")) {
       o.scenarios = Set.of(a.get("scenarios").toUpperCase().split(","));
     }
-    Path out = Path.of(a.getOrDefault("out", "bench"));
+    Path out = Path.of(a.getOrDefault("out", o.smoke ? "target/bench-smoke" : "bench"));
     Path work = Files.createTempDirectory("hubbub-bench");
     String java = Tools.jdkTool("java");
     Launch launch = new Launch(
@@ -188,7 +188,7 @@ public final class Bench {
       e.printStackTrace();
       result = new JsonObject().put("error", String.valueOf(e));
     }
-    result.put("wallSeconds", (System.nanoTime() - start) / 1e9);
+    result.put("wallSeconds", (System.nanoTime() - start) / 1e9).put("loadAverageAfter", Machine.loadAverage());
     into.put(name, result);
     log(peer, name + " " + result.encode().substring(0, Math.min(400, result.encode().length())));
   }

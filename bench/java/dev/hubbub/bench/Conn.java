@@ -22,6 +22,7 @@ abstract class Conn {
   protected final Promise<Void> welcomed = Promise.promise();
   protected volatile Buffer lastRoster;
   protected volatile boolean closed;
+  protected volatile String closeReason;
   protected volatile Consumer<String> acks = cid -> { };
   protected WebSocket ws;
 
@@ -50,6 +51,11 @@ abstract class Conn {
     return closed;
   }
 
+  /** The close code and reason the server gave, or null while open (or closed without one). */
+  String closeReason() {
+    return closeReason;
+  }
+
   Future<Void> welcomed() {
     return welcomed.future();
   }
@@ -66,15 +72,25 @@ abstract class Conn {
     ClientWebSocket socket = client.webSocket();
     this.ws = socket;
     socket.handler(this::frame);
-    socket.closeHandler(v -> closed = true);
+    socket.closeHandler(v -> {
+      closed = true;
+      closeReason = socket.closeStatusCode() + " " + socket.closeReason();
+    });
     socket.exceptionHandler(e -> closed = true);
     return socket.connect(port, "127.0.0.1", uri).mapEmpty();
   }
 
   private void frame(Buffer buffer) {
     long now = System.nanoTime();
-    lastFrameNanos = now;
+    if (!heartbeat(buffer)) {
+      lastFrameNanos = now;
+    }
     onFrame(buffer, now);
+  }
+
+  /** A protocol heartbeat is not traffic: with thousands of connections one is always arriving. */
+  protected boolean heartbeat(Buffer buffer) {
+    return false;
   }
 
   protected abstract void onFrame(Buffer buffer, long now);

@@ -158,9 +158,14 @@ final class FanoutScenarios {
       load.settle(o.quietMs, o.settleMaxMs);
       double settledMs = (Conn.lastFrameNanos - start) / 1e6;
       JsonObject out = new JsonObject().put("clients", n).put("allWelcomedMs", welcomedMs).put("settledMs", settledMs);
+      out.put("closed", conns.stream().filter(Conn::isClosed).count());
+      conns.stream().map(Conn::closeReason).filter(java.util.Objects::nonNull)
+          .map(r -> r.replaceAll("\\d{2,}", "N")).distinct().limit(3).forEach(r -> out.put("closeReason", r));
       if (load.peer.rosters()) {
+        java.util.IntSummaryStatistics sizes = conns.stream().mapToInt(Conn::lastRosterSize).summaryStatistics();
         long full = conns.stream().filter(c -> c.lastRosterSize() == n).count();
-        out.put("fullRosters", full).put("allFullRosters", full == n);
+        out.put("fullRosters", full).put("allFullRosters", full == n)
+            .put("smallestFinalRoster", sizes.getMin()).put("largestFinalRoster", sizes.getMax());
       }
       return out;
     } finally {

@@ -23,6 +23,12 @@ final class Machine {
         .put("loadAverageAtStart", read("/proc/loadavg").trim());
   }
 
+  /** The one-minute load average: how busy the shared machine was. */
+  static double loadAverage() {
+    String[] f = read("/proc/loadavg").split(" ");
+    return f.length > 0 && !f[0].isEmpty() ? Double.parseDouble(f[0]) : -1;
+  }
+
   private static String line(String file, String prefix) {
     return read(file).lines().filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(prefix.length()).trim()).orElse("?");
   }

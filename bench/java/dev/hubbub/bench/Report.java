@@ -73,7 +73,10 @@ final class Report {
         row("clients", s -> String.valueOf(s.getInteger("clients"))),
         row("all welcomed ms", s -> num(s.getDouble("allWelcomedMs"))),
         row("traffic settled ms", s -> num(s.getDouble("settledMs"))),
-        row("members with the full roster", s -> s.containsKey("fullRosters") ? s.getLong("fullRosters") + "" : "no rosters")));
+        row("members with the full roster", s -> s.containsKey("fullRosters") ? s.getLong("fullRosters") + "" : "no rosters"),
+        row("final roster sizes (smallest – largest)", s -> s.containsKey("fullRosters")
+            ? s.getInteger("smallestFinalRoster") + " – " + s.getInteger("largestFinalRoster") : "no rosters"),
+        row("connections closed by the server", s -> String.valueOf(s.getLong("closed")))));
     table("S9: server-rendered room page vs a static file of the same size", "S9", List.of(
         row("page bytes", s -> String.valueOf(s.getInteger("pageBytes"))),
         row("page requests/s", s -> num(s.getJsonObject("page").getDouble("requestsPerSecond"))),
@@ -219,7 +222,9 @@ final class Report {
   private void table(String title, String scenario, List<Row> rows) {
     md.append("## ").append(title).append("\n\n| | ").append(String.join(" | ", PEERS.stream().map(p -> p.title).toList()))
         .append(" |\n| --- | --- | --- | --- |\n");
-    for (Row r : rows) {
+    List<Row> all = new java.util.ArrayList<>(rows);
+    all.add(row("wall time s / machine load after", x -> num(x.getDouble("wallSeconds")) + " / " + num(x.getDouble("loadAverageAfter"))));
+    for (Row r : all) {
       md.append("| ").append(r.name());
       for (Peer p : PEERS) {
         md.append(" | ").append(cell(p, scenario, r));

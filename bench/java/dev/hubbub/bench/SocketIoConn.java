@@ -50,6 +50,11 @@ final class SocketIoConn extends Conn {
   }
 
   @Override
+  protected boolean heartbeat(Buffer buffer) {
+    return buffer.length() == 1 && buffer.getByte(0) == '2';
+  }
+
+  @Override
   protected void onFrame(Buffer buffer, long now) {
     byte type = buffer.getByte(0);
     if (type == '4') {

@@ -42,6 +42,9 @@ final class SseConn extends Conn {
 
   private void record(Buffer record) {
     long now = System.nanoTime();
+    if (record.length() > 0 && record.getByte(0) == ':') {
+      return; // keep-alive comment
+    }
     lastFrameNanos = now;
     if (Meter.contains(record, CHAT, 64)) {
       delivered(record, now);
