@@ -103,7 +103,13 @@ public final class Bench {
           results.getJsonObject("peers").put(peer.id, new JsonObject().put("skipped", launch.socketioMissing()));
           continue;
         }
-        results.getJsonObject("peers").put(peer.id, runPeer(vertx, peer));
+        try {
+          results.getJsonObject("peers").put(peer.id, runPeer(vertx, peer));
+        } catch (Exception e) {
+          e.printStackTrace();
+          results.getJsonObject("peers").put(peer.id, new JsonObject().put("title", peer.title).put("error", String.valueOf(e))
+              .put("scenarios", new JsonObject()));
+        }
       }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get();

@@ -120,8 +120,8 @@ final class Options {
         .put("S1", s1Subscribers + " WebSocket subscribers, " + s1Rate + " msg/s, " + seconds(s1Seconds) + " s")
         .put("S2", s2Rooms + " rooms x " + s2PerRoom + " subscribers, " + s2Rate + " msg/s, " + seconds(s2Seconds) + " s")
         .put("S3", s3Subscribers + " SSE subscribers, " + s3Rate + " msg/s, " + seconds(s3Seconds) + " s")
-        .put("S4", "one room, " + s4Rate + " msg/s, from " + s4Start + " subscribers, +max(" + s4MinStep + ", 25%) per step, "
-            + seconds(s4WindowSeconds) + " s windows, up to " + s4Max + " or " + seconds(s4BudgetSeconds) + " s")
+        .put("S4", "one room, " + s4Rate + " msg/s, from " + s4Start + " subscribers, +max(" + s4MinStep + ", 25%) per step, a step fails when two "
+            + seconds(s4WindowSeconds) + " s windows in a row have p95 > " + s4P95LimitMs + " ms, up to " + s4Max + " or " + seconds(s4BudgetSeconds) + " s")
         .put("S5", s5WebSockets + " WebSocket + " + s5Streams + " SSE connections, idle " + seconds(s5IdleSeconds) + " s")
         .put("S6", s6Rooms + " rooms, " + s6InFlightPerRoom + " acked publishes in flight per room, " + seconds(s6Seconds) + " s")
         .put("S7", Math.max(1, s7Launches) + " launches")

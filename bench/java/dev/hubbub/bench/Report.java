@@ -94,6 +94,9 @@ final class Report {
       if (peer != null && peer.containsKey("skipped")) {
         md.append("**").append(p.title).append(" skipped:** ").append(peer.getString("skipped")).append("\n\n");
       }
+      if (peer != null && peer.containsKey("error")) {
+        md.append("**").append(p.title).append(" failed:** ").append(peer.getString("error")).append("\n\n");
+      }
     }
   }
 
@@ -152,7 +155,8 @@ final class Report {
         row("deliveries / expected", x -> x.getLong("delivered") + " / " + x.getLong("expected")),
         row("loss", x -> String.valueOf(x.getLong("loss"))),
         row("latency p50 / p95 / p99 / max ms", x -> latency(x.getJsonObject("latency"))),
-        row("deliveries/s", x -> num(x.getDouble("deliveriesPerSecond"))),
+        row("deliveries/s (first send to last delivery)", x -> num(x.getLong("delivered") / x.getDouble("seconds"))),
+        row("window s (first send to last delivery)", x -> num(x.getDouble("seconds"))),
         row("server CPU s", x -> num(x.getDouble("serverCpuSeconds"))),
         row("server CPU per delivery µs", x -> num(x.getDouble("cpuPerDeliveryUs"))),
         row("generator CPU s", x -> num(x.getDouble("generatorCpuSeconds"))),
