@@ -19,7 +19,7 @@ final class Options {
   int batch = 200;
   long quietMs = 1000;
   long settleMaxMs = 180_000;
-  long drainQuietMs = 2000;
+  long drainQuietMs = 5000;
   boolean heapEachScenario = true;
 
   int s1Subscribers = 1000;

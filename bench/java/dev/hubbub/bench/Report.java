@@ -76,7 +76,7 @@ final class Report {
         row("members with the full roster", s -> s.containsKey("fullRosters") ? s.getLong("fullRosters") + "" : "no rosters"),
         row("final roster sizes (smallest – largest)", s -> s.containsKey("fullRosters")
             ? s.getInteger("smallestFinalRoster") + " – " + s.getInteger("largestFinalRoster") : "no rosters"),
-        row("connections closed by the server", s -> String.valueOf(s.getLong("closed")))));
+        row("connections closed by the server", s -> s.getLong("closed") + (s.containsKey("closeReason") ? " (" + s.getString("closeReason") + ")" : ""))));
     table("S9: server-rendered room page vs a static file of the same size", "S9", List.of(
         row("page bytes", s -> String.valueOf(s.getInteger("pageBytes"))),
         row("page requests/s", s -> num(s.getJsonObject("page").getDouble("requestsPerSecond"))),
@@ -154,6 +154,7 @@ final class Report {
         row("messages sent", x -> String.valueOf(x.getLong("sent"))),
         row("deliveries / expected", x -> x.getLong("delivered") + " / " + x.getLong("expected")),
         row("loss", x -> String.valueOf(x.getLong("loss"))),
+        row("subscribers closed by the server", x -> x.getLong("closed") + (x.containsKey("closeReason") ? " (" + x.getString("closeReason") + ")" : "")),
         row("latency p50 / p95 / p99 / max ms", x -> latency(x.getJsonObject("latency"))),
         row("deliveries/s (first send to last delivery)", x -> num(x.getLong("delivered") / x.getDouble("seconds"))),
         row("window s (first send to last delivery)", x -> num(x.getDouble("seconds"))),
