@@ -54,7 +54,7 @@ final class FanoutScenarios {
     } finally {
       Load.closeAll(pubs.results());
       Load.closeAll(subs.results());
-      load.settle(o.quietMs / 2, 10_000);
+      load.settle(o.quietMs / 2, o.settleMaxMs);
     }
   }
 
@@ -103,7 +103,7 @@ final class FanoutScenarios {
     } finally {
       Load.closeAll(pub.results());
       Load.closeAll(subs);
-      load.settle(o.quietMs / 2, 10_000);
+      load.settle(o.quietMs / 2, o.settleMaxMs);
     }
     return out.put("held", held).put("stoppedBecause", stop).put("steps", steps);
   }
@@ -156,7 +156,7 @@ final class FanoutScenarios {
     } finally {
       Load.closeAll(ws.results());
       Load.closeAll(sse.results());
-      load.settle(o.quietMs / 2, 30_000);
+      load.settle(o.quietMs / 2, o.settleMaxMs);
     }
   }
 
@@ -189,7 +189,7 @@ final class FanoutScenarios {
       return out;
     } finally {
       Load.closeAll(conns);
-      load.settle(o.quietMs / 2, 30_000);
+      load.settle(o.quietMs / 2, o.settleMaxMs);
     }
   }
 

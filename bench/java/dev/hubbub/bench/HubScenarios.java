@@ -102,7 +102,7 @@ final class HubScenarios {
     } finally {
       running.set(false);
       Load.closeAll(conns);
-      load.settle(o.quietMs / 2, 10_000);
+      load.settle(o.quietMs / 2, o.settleMaxMs);
     }
   }
 

@@ -123,6 +123,24 @@ final class Load implements AutoCloseable {
     while (System.nanoTime() < deadline && System.nanoTime() - Conn.lastFrameNanos < quiet) {
       Thread.sleep(20);
     }
+    serverIdle(maxMs);
+  }
+
+  /**
+   * Waits until the server itself is idle (under a tenth of a core over half a second), at most {@code maxMs}: a
+   * server still working off the previous step (e.g. the rosters of a thousand leaves) must not be measured.
+   */
+  void serverIdle(long maxMs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
+    double before = server.cpuSeconds();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      double now = server.cpuSeconds();
+      if (now - before < 0.05) {
+        return;
+      }
+      before = now;
+    }
   }
 
   /** Waits until {@code meter} counted {@code expected}, or nothing arrived for {@code quietMs}, at most {@code maxMs}. */

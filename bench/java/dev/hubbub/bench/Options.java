@@ -112,7 +112,7 @@ final class Options {
   }
 
   long openTimeoutMs(int n) {
-    return 60_000 + 20L * n;
+    return 60_000 + 100L * n;
   }
 
   JsonObject describe() {
