@@ -47,6 +47,7 @@ final class FanoutScenarios {
           .put("latency", meter.summary()).put("publishSeconds", publishSeconds).put("deliveriesPerSecond", delivered / Math.max(publishSeconds, deliverySeconds));
       after.since(before, delivered, out);
       closes(subs.ok(), out);
+      out.put("publishersClosed", pubs.ok().stream().filter(Conn::isClosed).count());
       if (o.heapEachScenario) {
         memory(out);
       }

@@ -155,6 +155,7 @@ final class Report {
         row("deliveries / expected", x -> x.getLong("delivered") + " / " + x.getLong("expected")),
         row("loss", x -> String.valueOf(x.getLong("loss"))),
         row("subscribers closed by the server", x -> x.getLong("closed") + (x.containsKey("closeReason") ? " (" + x.getString("closeReason") + ")" : "")),
+        row("publishers closed by the server", x -> String.valueOf(x.getLong("publishersClosed"))),
         row("latency p50 / p95 / p99 / max ms", x -> latency(x.getJsonObject("latency"))),
         row("deliveries/s (first send to last delivery)", x -> num(x.getLong("delivered") / x.getDouble("seconds"))),
         row("window s (first send to last delivery)", x -> num(x.getDouble("seconds"))),
