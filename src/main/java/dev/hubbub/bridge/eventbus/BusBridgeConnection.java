@@ -3,6 +3,7 @@ package dev.hubbub.bridge.eventbus;
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
@@ -455,6 +456,17 @@ final class BusBridgeConnection {
     write(bridge.dialect.wire(bridge.dialect.error(null, code, reason)));
     closed();
     transport.close();
+  }
+
+  /**
+   * The hub is shutting down: one {@code err} 503 per registered room feed with its resume point, then a
+   * last one without an address, and the connection closes.
+   */
+  void shutDown() {
+    for (BusSubscription subscription : List.copyOf(subscriptions.values())) {
+      error(subscription.address, Failure.UNAVAILABLE, subscription.goingAway());
+    }
+    disconnect(Failure.UNAVAILABLE, FeedSession.GOING_AWAY + " the hub is shutting down, reconnect and resume");
   }
 
   /** The transport is gone (or we closed it): release every subscription. */

@@ -47,6 +47,9 @@ public final class SockJsBridge {
     BusBridgeConnection connection = bridge.open(
         BusBridgeConnection.Transport.of(socket, () -> socket.close(CLOSE_CODE, "closed by server")),
         foreignCookie ? null : handshake);
+    if (bridge.refuseWhileShuttingDown(connection)) {
+      return;
+    }
     if (foreignCookie) {
       connection.disconnect(403, "origin not allowed to use the login cookie");
       return;
@@ -61,6 +64,11 @@ public final class SockJsBridge {
         connection.closed();
       }
     });
+  }
+
+  /** Shutdown: every connection gets its going-away {@code err} frames; returns how many. */
+  public int shutDown() {
+    return bridge.shutDown();
   }
 
   /** Open SockJS connections on this instance. */

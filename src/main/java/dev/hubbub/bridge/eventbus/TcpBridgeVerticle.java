@@ -2,8 +2,10 @@ package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.auth.Authenticator;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -42,9 +44,20 @@ public class TcpBridgeVerticle extends VerticleBase {
     socket.setWriteQueueMaxSize(bridge.config.limits().outboundQueueBytes());
     // TCP clients have no handshake: they send their token in each frame's headers.
     BusBridgeConnection connection = bridge.open(BusBridgeConnection.Transport.of(socket, socket::close), null);
+    if (bridge.refuseWhileShuttingDown(connection)) {
+      return;
+    }
     socket.handler(framing(connection, bridge.config.limits().maxFrameBytes()));
     socket.closeHandler(v -> connection.closed());
     socket.exceptionHandler(e -> log.debug("TCP bridge socket error: {}", e.getMessage()));
+  }
+
+  /** Undeployed at shutdown before the core: every client gets its going-away {@code err} frames first. */
+  @Override
+  public Future<?> stop() {
+    int told = bridge == null ? 0 : bridge.shutDown();
+    vertx.eventBus().send(Addresses.SHUTDOWN_TOLD, new JsonObject().put("bridge", told));
+    return Future.succeededFuture();
   }
 
   /**
