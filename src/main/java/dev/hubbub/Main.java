@@ -75,11 +75,13 @@ public final class Main {
     try {
       JsonObject summary = hub.shutDown(deadlineMs).toCompletionStage().toCompletableFuture()
           .get(deadlineMs, TimeUnit.MILLISECONDS);
-      long left = Math.max(1, deadlineMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      long toldMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      long left = Math.max(1, deadlineMs - toldMs);
       vertx.close().toCompletionStage().toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
       log.info("Hubbub stopped in {} ms: {} commands drained and answered; going-away notice sent to {} WebSocket, {} SSE"
-          + " and {} bridge clients", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), summary.getInteger("commands", 0),
-          summary.getInteger("ws", 0), summary.getInteger("sse", 0), summary.getInteger("bridge", 0));
+          + " and {} bridge clients in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+          summary.getInteger("commands", 0), summary.getInteger("ws", 0), summary.getInteger("sse", 0),
+          summary.getInteger("bridge", 0), toldMs);
     } catch (TimeoutException e) {
       log.warn("Hubbub shutdown did not finish within shutdown.deadlineMs ({} ms): exiting anyway", deadlineMs);
     } catch (InterruptedException e) {

@@ -24,6 +24,7 @@ public final class HubProcess implements AutoCloseable {
 
   private final Process process;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
   private final ArrayDeque<String> lastLines = new ArrayDeque<>();
 
   private HubProcess(Process process) {
@@ -35,16 +36,7 @@ public final class HubProcess implements AutoCloseable {
 
   /** Starts a hub with {@code config} written to {@code dir}/config.json and waits until it listens. */
   public static HubProcess start(Path dir, JsonObject config, long timeoutSeconds) throws Exception {
-    Path file = dir.resolve("config.json");
-    Files.writeString(file, config.encodePrettily());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // Surefire runs tests from a manifest-only jar; it publishes the real class path separately.
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()))
-        .directory(dir.toFile())
-        .redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("HUBBUB_"));
-    HubProcess hub = new HubProcess(builder.start());
+    HubProcess hub = new HubProcess(builder(dir, config).start());
     try {
       hub.ready.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -54,14 +46,55 @@ public final class HubProcess implements AutoCloseable {
     return hub;
   }
 
+  private static ProcessBuilder builder(Path dir, JsonObject config) throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, config.encodePrettily());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // Surefire runs tests from a manifest-only jar; it publishes the real class path separately.
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()))
+        .directory(dir.toFile())
+        .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("HUBBUB_"));
+    return builder;
+  }
+
   /** SIGKILL: no shutdown hook, no clean close of the database. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGTERM: the shutdown hook runs. Returns the exit code, or null if it is still running after {@code timeoutMs}. */
+  public Integer terminate(long timeoutMs) throws InterruptedException {
+    // Not process.destroy(): it also closes our end of the output pipe, losing what the hook logs.
+    process.toHandle().destroy();
+    return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  /** Waits for the process to end by itself; the exit code, or null if it still runs after {@code timeoutMs}. */
+  public Integer waitFor(long timeoutMs) throws InterruptedException {
+    return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  /** Starts a hub without waiting for it to listen (e.g. one that should refuse to start). */
+  public static HubProcess launch(Path dir, JsonObject config) throws IOException {
+    return new HubProcess(builder(dir, config).start());
+  }
+
+  /** Completes when the hub prints that it listens; fails when it exits first. */
+  public CompletableFuture<Void> ready() {
+    return ready;
+  }
+
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Everything the process printed, once it has exited and its output is read to the end. */
+  public String finalOutput(long timeoutSeconds) throws Exception {
+    outputEnded.get(timeoutSeconds, TimeUnit.SECONDS);
+    return output();
   }
 
   /** The last lines the hub printed, for failure messages. */
@@ -93,6 +126,7 @@ public final class HubProcess implements AutoCloseable {
     } catch (IOException e) {
       // the process is gone
     }
+    outputEnded.complete(null);
     ready.completeExceptionally(new IllegalStateException("hub process exited with " + exitCode()));
   }
 
