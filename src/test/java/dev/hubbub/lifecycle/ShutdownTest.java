@@ -180,6 +180,19 @@ class ShutdownTest {
     assertTrue(resumeAfter > 0 && resumeAfter <= stored.size(), "resume point " + resumeAfter + " of " + stored.size());
   }
 
+  /** The known hang: a failed start called System.exit on an event loop while the hook waited for that loop. */
+  @Test
+  void sigtermDuringStartUpExitsWithinTheDeadline() throws Exception {
+    Path dir = TempDb.directory();
+    HubProcess hub = HubProcess.launch(dir, config(dir, TestHub.freePort(), TestHub.freePort()));
+    processes.add(hub);
+    // Printed by the hub while it deploys its verticles, long before it listens.
+    java.util.concurrent.CompletableFuture<Void> starting = hub.line("guests are admitted");
+    starting.get(TIMEOUT_S, TimeUnit.SECONDS);
+    Integer exit = hub.terminate(DEADLINE_MS + EXIT_SLACK_MS);
+    assertNotNull(exit, "the hub hangs after a SIGTERM during start-up:\n" + hub.output());
+  }
+
   private List<JsonObject> allMessages(WebClient http, int port) throws Exception {
     List<JsonObject> all = new ArrayList<>();
     long after = 0;

@@ -25,6 +25,7 @@ public final class HubProcess implements AutoCloseable {
   private final Process process;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
+  private final java.util.Map<String, CompletableFuture<Void>> awaitedLines = new java.util.concurrent.ConcurrentHashMap<>();
   private final ArrayDeque<String> lastLines = new ArrayDeque<>();
 
   private HubProcess(Process process) {
@@ -82,6 +83,11 @@ public final class HubProcess implements AutoCloseable {
     return new HubProcess(builder(dir, config).start());
   }
 
+  /** Completes when the hub prints a line containing {@code text} (from now on). */
+  public CompletableFuture<Void> line(String text) {
+    return awaitedLines.computeIfAbsent(text, t -> new CompletableFuture<>());
+  }
+
   /** Completes when the hub prints that it listens; fails when it exits first. */
   public CompletableFuture<Void> ready() {
     return ready;
@@ -121,6 +127,11 @@ public final class HubProcess implements AutoCloseable {
         }
         if (line.contains(READY)) {
           ready.complete(null);
+        }
+        for (var awaited : awaitedLines.entrySet()) {
+          if (line.contains(awaited.getKey())) {
+            awaited.getValue().complete(null);
+          }
         }
       }
     } catch (IOException e) {
