@@ -42,13 +42,17 @@ public final class Main {
     Vertx vertx = VertxMetricsSetup.create(metrics);
     Hub hub = new Hub();
     AtomicBoolean stopping = new AtomicBoolean();
+    AtomicBoolean started = new AtomicBoolean();
     // Registered before deploying, so a SIGTERM during start-up is a normal shutdown too.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
-      shutDown(vertx, hub, shutdown.deadlineMs());
+      shutDown(vertx, hub, shutdown.deadlineMs(), started.get());
     }, "hubbub-shutdown"));
     vertx.deployVerticle(hub, new DeploymentOptions().setConfig(config))
-        .onSuccess(id -> log.info("Hubbub listening on http://{}:{}", settings.http().host(), settings.http().port()))
+        .onSuccess(id -> {
+          started.set(true);
+          log.info("Hubbub listening on http://{}:{}", settings.http().host(), settings.http().port());
+        })
         .onFailure(e -> {
           if (stopping.get()) {
             return; // stopped while starting: the shutdown hook is closing everything already
@@ -68,9 +72,9 @@ public final class Main {
   /**
    * The shutdown hook's work, bounded by {@code deadlineMs} in all: drain and tell the clients
    * ({@link Hub#shutDown}), close Vert.x, and log in one line what was drained. Past the deadline it
-   * returns anyway, and the JVM exits.
+   * returns anyway, and the JVM exits. A hub that never started only closes, quietly: its failure was said.
    */
-  static void shutDown(Vertx vertx, Hub hub, long deadlineMs) {
+  static void shutDown(Vertx vertx, Hub hub, long deadlineMs, boolean wasStarted) {
     long started = System.nanoTime();
     try {
       JsonObject summary = hub.shutDown(deadlineMs).toCompletionStage().toCompletableFuture()
@@ -78,6 +82,9 @@ public final class Main {
       long toldMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       long left = Math.max(1, deadlineMs - toldMs);
       vertx.close().toCompletionStage().toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
+      if (!wasStarted) {
+        return;
+      }
       log.info("Hubbub stopped in {} ms: {} commands drained and answered; going-away notice sent to {} WebSocket, {} SSE"
           + " and {} bridge clients in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
           summary.getInteger("commands", 0), summary.getInteger("ws", 0), summary.getInteger("sse", 0),

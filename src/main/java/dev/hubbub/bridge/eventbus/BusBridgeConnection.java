@@ -466,7 +466,15 @@ final class BusBridgeConnection {
     for (BusSubscription subscription : List.copyOf(subscriptions.values())) {
       error(subscription.address, Failure.UNAVAILABLE, subscription.goingAway());
     }
-    disconnect(Failure.UNAVAILABLE, FeedSession.GOING_AWAY + " the hub is shutting down, reconnect and resume");
+    if (isClosed()) {
+      closed();
+      return;
+    }
+    // Not disconnect(): one log line per connection is too many at shutdown; Main logs the total.
+    write(bridge.dialect.wire(bridge.dialect.error(null, Failure.UNAVAILABLE,
+        FeedSession.GOING_AWAY + " the hub is shutting down, reconnect and resume")));
+    closed();
+    transport.close();
   }
 
   /** The transport is gone (or we closed it): release every subscription. */
