@@ -220,6 +220,7 @@ public class SequencerVerticle extends VerticleBase {
           } else {
             // A failed commit may still have landed (the answer was lost): read the heads again next time.
             heads.clear();
+            store.failed();
             log.error("writing a batch of {} commands failed: {}", batch.size(), result.cause().getMessage());
           }
           for (Pending p : batch) {

@@ -33,13 +33,20 @@ public final class Databases {
     String url = db.inMemory() ? "jdbc:h2:mem:hubbub-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" : durableUrl(db.url());
     boolean credentials = !db.inMemory() && !db.user().isEmpty();
     return vertx.executeBlocking(() -> migrate(url, credentials ? db.user() : null, credentials ? db.password() : null))
-        .map(v -> {
-          JDBCConnectOptions connect = new JDBCConnectOptions().setJdbcUrl(url);
-          if (credentials) {
-            connect.setUser(db.user()).setPassword(db.password());
-          }
-          return JDBCPool.pool(vertx, connect, new PoolOptions().setMaxSize(db.maxPoolSize()));
-        });
+        .map(v -> pool(vertx, db, url));
+  }
+
+  /** A new pool on a database {@link #open} has already migrated, e.g. to replace one whose connections died. */
+  public static Pool reopen(Vertx vertx, HubConfig.Db db) {
+    return pool(vertx, db, durableUrl(db.url()));
+  }
+
+  private static Pool pool(Vertx vertx, HubConfig.Db db, String url) {
+    JDBCConnectOptions connect = new JDBCConnectOptions().setJdbcUrl(url);
+    if (!db.inMemory() && !db.user().isEmpty()) {
+      connect.setUser(db.user()).setPassword(db.password());
+    }
+    return JDBCPool.pool(vertx, connect, new PoolOptions().setMaxSize(db.maxPoolSize()));
   }
 
   private static Void migrate(String url, String user, String password) {

@@ -19,6 +19,6 @@ public final class HistoryStores {
       log.warn("db.url is \"memory\": history is kept in memory only and lost on restart");
       return Future.succeededFuture(new MemoryHistoryStore(config.history().memoryWindow()));
     }
-    return Databases.open(vertx, config.db()).map(JdbcHistoryStore::new);
+    return Databases.open(vertx, config.db()).map(pool -> new JdbcHistoryStore(pool, () -> Databases.reopen(vertx, config.db())));
   }
 }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * History in a SQL database (H2 or PostgreSQL) through the Vert.x JDBC pool, which runs the blocking
@@ -27,10 +28,31 @@ public final class JdbcHistoryStore implements HistoryStore {
   /** Cids looked up per statement, to keep the IN list short. */
   private static final int CID_CHUNK = 100;
 
-  private final Pool pool;
+  private Pool pool;
+  /** Opens a replacement pool after a failed write; null: keep the one pool. */
+  private final Supplier<Pool> reopen;
 
   public JdbcHistoryStore(Pool pool) {
+    this(pool, null);
+  }
+
+  public JdbcHistoryStore(Pool pool, Supplier<Pool> reopen) {
     this.pool = pool;
+    this.reopen = reopen;
+  }
+
+  /**
+   * The pool keeps connections a database outage killed (H2 "database is already closed" forever after),
+   * so after a failed write it is replaced: the next statements connect afresh and succeed once the
+   * database is back.
+   */
+  @Override
+  public void failed() {
+    if (reopen != null) {
+      Pool dead = pool;
+      pool = reopen.get();
+      dead.close();
+    }
   }
 
   @Override
