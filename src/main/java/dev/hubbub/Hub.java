@@ -4,6 +4,7 @@ import dev.hubbub.auth.AccountsVerticle;
 import dev.hubbub.auth.Secrets;
 import dev.hubbub.bridge.eventbus.TcpBridgeVerticle;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.PresenceVerticle;
 import dev.hubbub.feed.SequencerVerticle;
 import dev.hubbub.health.HealthVerticle;
@@ -13,13 +14,18 @@ import dev.hubbub.stats.StatsVerticle;
 import dev.hubbub.web.HttpServerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +42,9 @@ public class Hub extends VerticleBase {
   private JsonObject settings;
   /** The one pool on the database, migrated once, shared by the sequencer and the accounts verticle. */
   private Pool pool;
+  /** The HTTP and TCP deployments: undeployed first at shutdown, while the core still answers them. */
+  private final List<String> bridges = new ArrayList<>();
+  private Future<JsonObject> shutdown;
 
   @Override
   public Future<?> start() {
@@ -74,8 +83,48 @@ public class Hub extends VerticleBase {
             deploy(StatsVerticle::new, 1),
             deploy(HealthVerticle::new, 1))
         .compose(core -> Future.all(
-            deploy(HttpServerVerticle::new, httpInstances),
-            config.tcp().enabled() ? deploy(TcpBridgeVerticle::new, httpInstances) : Future.succeededFuture()));
+            deploy(HttpServerVerticle::new, httpInstances).onSuccess(bridges::add),
+            config.tcp().enabled() ? deploy(TcpBridgeVerticle::new, httpInstances).onSuccess(bridges::add) : Future.succeededFuture()));
+  }
+
+  /**
+   * The graceful part of a shutdown, to run before the hub is undeployed (Vert.x undeploys a deployment's
+   * children all at once, in no order). The sequencer writes and answers every command it holds and refuses
+   * new ones (503); then the bridges are undeployed, each telling its clients it is going away with their
+   * resume point, after the acks already answered; the core stays up meanwhile, so leaving rooms works.
+   * Completes with what was drained and told; safe to call from any thread, and more than once.
+   */
+  public synchronized Future<JsonObject> shutDown(long deadlineMs) {
+    if (shutdown == null) {
+      Promise<JsonObject> done = Promise.promise();
+      shutdown = done.future();
+      if (context == null) {
+        done.complete(new JsonObject().put("commands", 0));
+      } else {
+        context.runOnContext(v -> drainThenUndeployBridges(deadlineMs).onComplete(done));
+      }
+    }
+    return shutdown;
+  }
+
+  private Future<JsonObject> drainThenUndeployBridges(long deadlineMs) {
+    JsonObject summary = new JsonObject().put("commands", 0).put("ws", 0).put("sse", 0).put("bridge", 0);
+    MessageConsumer<JsonObject> told = vertx.eventBus().localConsumer(Addresses.SHUTDOWN_TOLD,
+        msg -> msg.body().forEach(e -> summary.put(e.getKey(), summary.getInteger(e.getKey(), 0) + (Integer) e.getValue())));
+    return vertx.eventBus().<JsonObject>request(Addresses.DRAIN, new JsonObject(), new DeliveryOptions().setSendTimeout(deadlineMs))
+        .onSuccess(reply -> summary.put("commands", reply.body().getInteger("commands", 0)))
+        .otherwise(e -> {
+          log.warn("shutdown: the sequencer did not drain: {}", e.getMessage());
+          return null;
+        })
+        .compose(v -> {
+          List<Future<?>> undeploys = new ArrayList<>();
+          bridges.forEach(id -> undeploys.add(vertx.undeploy(id)));
+          bridges.clear();
+          return Future.join(undeploys).otherwiseEmpty();
+        })
+        .compose(v -> told.unregister().otherwiseEmpty())
+        .map(v -> summary);
   }
 
   private Future<String> deploy(Supplier<? extends VerticleBase> verticle, int instances) {

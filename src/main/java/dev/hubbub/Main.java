@@ -14,6 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Starts a hub: {@code java -jar hubbub.jar [-conf path/to/config.json]}. */
 public final class Main {
@@ -29,10 +33,12 @@ public final class Main {
     JsonObject config;
     HubConfig settings;
     MetricsSettings metrics;
+    ShutdownSettings shutdown;
     try {
       config = loadConfig(args);
       settings = HubConfig.from(config); // fail fast on a bad setting
       metrics = MetricsSettings.from(config);
+      shutdown = ShutdownSettings.from(config);
     } catch (IllegalArgumentException e) {
       System.err.println("hubbub: " + e.getMessage());
       System.exit(2);
@@ -49,15 +55,64 @@ public final class Main {
       return;
     }
     Vertx vertx = VertxMetricsSetup.create(metrics);
-    vertx.deployVerticle(new Hub(), new DeploymentOptions().setConfig(config))
-        .onSuccess(id -> Banner.lines(settings).forEach(log::info))
+    Hub hub = new Hub();
+    AtomicBoolean stopping = new AtomicBoolean();
+    AtomicBoolean started = new AtomicBoolean();
+    // Registered before deploying, so a SIGTERM during start-up is a normal shutdown too.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
+      shutDown(vertx, hub, shutdown.deadlineMs(), started.get());
+    }, "hubbub-shutdown"));
+    vertx.deployVerticle(hub, new DeploymentOptions().setConfig(config))
+        .onSuccess(id -> {
+          started.set(true);
+          Banner.lines(settings).forEach(log::info);
+        })
         .onFailure(e -> {
-          // One line an operator can act on; the stack trace only at debug level.
-          log.error("Hubbub failed to start: {}", StartupFailure.describe(e, settings));
-          log.debug("start-up failure", e);
-          vertx.close().onComplete(v -> System.exit(1));
+          if (stopping.get()) {
+            return; // stopped while starting: the shutdown hook is closing everything already
+          }
+          String inUse = StartFailures.databaseInUse(e, settings.db());
+          if (inUse != null) {
+            System.err.println("hubbub: " + inUse);
+          } else {
+            // One line an operator can act on; the stack trace only at debug level.
+            log.error("Hubbub failed to start: {}", StartupFailure.describe(e, settings));
+            log.debug("start-up failure", e);
+          }
+          // System.exit runs the shutdown hook and waits for it, and the hook needs the event loops to close
+          // Vert.x: calling it from this event loop would hang the JVM.
+          new Thread(() -> System.exit(1), "hubbub-exit").start();
         });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture().join()));
+  }
+
+  /**
+   * The shutdown hook's work, bounded by {@code deadlineMs} in all: drain and tell the clients
+   * ({@link Hub#shutDown}), close Vert.x, and log in one line what was drained. Past the deadline it
+   * returns anyway, and the JVM exits. A hub that never started only closes, quietly: its failure was said.
+   */
+  static void shutDown(Vertx vertx, Hub hub, long deadlineMs, boolean wasStarted) {
+    long started = System.nanoTime();
+    try {
+      JsonObject summary = hub.shutDown(deadlineMs).toCompletionStage().toCompletableFuture()
+          .get(deadlineMs, TimeUnit.MILLISECONDS);
+      long toldMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      long left = Math.max(1, deadlineMs - toldMs);
+      vertx.close().toCompletionStage().toCompletableFuture().get(left, TimeUnit.MILLISECONDS);
+      if (!wasStarted) {
+        return;
+      }
+      log.info("Hubbub stopped in {} ms: {} commands drained and answered; going-away notice sent to {} WebSocket, {} SSE"
+          + " and {} bridge clients in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+          summary.getInteger("commands", 0), summary.getInteger("ws", 0), summary.getInteger("sse", 0),
+          summary.getInteger("bridge", 0), toldMs);
+    } catch (TimeoutException e) {
+      log.warn("Hubbub shutdown did not finish within shutdown.deadlineMs ({} ms): exiting anyway", deadlineMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.warn("Hubbub shutdown failed: {}", e.getCause().getMessage());
+    }
   }
 
   static JsonObject loadConfig(String[] args) {

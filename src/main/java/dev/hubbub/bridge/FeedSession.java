@@ -169,6 +169,23 @@ public abstract class FeedSession {
     long resumeFrom = lastSeq;
     stop();
     HubMetrics.get().slowConsumer();
-    disconnectSlow("slow consumer: reconnect and resume after seq " + resumeFrom);
+    disconnectSlow(resumeReason("slow consumer: reconnect and", resumeFrom));
+  }
+
+  /**
+   * The hub is shutting down: stops the session and returns the notice for its client, with the same
+   * resume point a slow-consumer disconnect gives (the last seq written to it).
+   */
+  public final String goingAway() {
+    long resumeFrom = lastSeq;
+    stop();
+    return resumeReason(GOING_AWAY, resumeFrom);
+  }
+
+  /** How a going-away notice starts, on every transport. */
+  public static final String GOING_AWAY = "going away:";
+
+  private static String resumeReason(String why, long seq) {
+    return why + " resume after seq " + seq;
   }
 }

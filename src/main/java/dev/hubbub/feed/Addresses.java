@@ -88,6 +88,15 @@ public final class Addresses {
    */
   public static final String MESSAGES = "hubbub.cmd.messages";
 
+  /**
+   * Shutdown drain (request, from the hub itself, never from clients): the sequencer refuses new commands,
+   * writes and answers what it holds, then replies {@code {commands}}: how many it answered meanwhile.
+   */
+  public static final String DRAIN = "hubbub.sequencer.drain";
+
+  /** Shutdown (send, local): a bridge instance reports {@code {ws, sse, bridge}} clients it told it is going away. */
+  public static final String SHUTDOWN_TOLD = "hubbub.shutdown.told";
+
   // Identity. Every command that acts for someone carries the bridge-verified identity fields
   // {username, guest, roles, account} (see dev.hubbub.auth.Identity); a command without guest: false is a guest's.
   // JOIN, CHAT, EDIT, DELETE, HISTORY, MESSAGES and ROSTER refuse what the room's policy does not allow,

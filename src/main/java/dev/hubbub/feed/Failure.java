@@ -2,6 +2,7 @@ package dev.hubbub.feed;
 
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 
 /** Failure codes of command replies, chosen to map one-to-one onto HTTP statuses. */
 public final class Failure {
@@ -73,10 +74,15 @@ public final class Failure {
     return 500;
   }
 
-  /** A message fit for the user: the command's own text for 4xx, a generic one otherwise. */
+  /**
+   * A message fit for the user: the command's own text for 4xx and for a 503 the core answered itself
+   * (e.g. "message not stored, try again"), a generic one otherwise.
+   */
   public static String messageOf(Throwable failure) {
     int code = codeOf(failure);
-    if (code < 500) {
+    boolean answered503 = code == UNAVAILABLE && failure instanceof ReplyException reply
+        && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.getMessage() != null;
+    if (code < 500 || answered503) {
       return failure.getMessage();
     }
     return code == UNAVAILABLE ? "the hub is busy, try again" : "internal error";

@@ -9,7 +9,9 @@ import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.HistoryStores;
+import dev.hubbub.store.StoreFile;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -18,6 +20,8 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -45,6 +49,7 @@ import java.util.UUID;
 public class SequencerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(SequencerVerticle.class);
+  static final String NOT_STORED = "message not stored, try again";
 
   /** The database the hub opened (and migrated) once; the hub closes it. */
   private final Pool pool;
@@ -55,6 +60,13 @@ public class SequencerVerticle extends VerticleBase {
   private Map<String, Long> heads = new HashMap<>();
   private List<Pending> queued = new ArrayList<>();
   private boolean writing;
+  /** The embedded H2 file, checked after each commit; null for PostgreSQL and the in-memory store. */
+  private Path storeFile;
+  /** Set once the store file is found gone: nothing is acknowledged again until a restart. */
+  private boolean storeGone;
+  /** Set by a shutdown drain: new commands are refused, the queue is written, then {@code drained} completes. */
+  private Promise<JsonObject> drained;
+  private int drainedCommands;
 
   /**
    * A command accepted but not yet answered; {@code event} lacks its seq until its batch is written.
@@ -118,7 +130,8 @@ public class SequencerVerticle extends VerticleBase {
     config = HubConfig.from(config());
     heads = new RoomHeads(config.abuse().roomHeads());
     feed = new FeedPublisher(vertx.eventBus());
-    store = HistoryStores.on(pool, config);
+    storeFile = config.db().inMemory() ? null : StoreFile.of(config.db().url());
+    store = HistoryStores.on(vertx, pool, config);
     HistoryQueries queries = new HistoryQueries(vertx.eventBus(), store, config.history());
     EventBus bus = vertx.eventBus();
     return Future.all(
@@ -126,7 +139,8 @@ public class SequencerVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.EDIT, this::edit).completion(),
         bus.<JsonObject>consumer(Addresses.DELETE, this::delete).completion(),
         bus.<JsonObject>consumer(Addresses.HISTORY, queries::history).completion(),
-        bus.<JsonObject>consumer(Addresses.MESSAGES, queries::messages).completion());
+        bus.<JsonObject>consumer(Addresses.MESSAGES, queries::messages).completion(),
+        bus.<JsonObject>consumer(Addresses.DRAIN, this::drain).completion());
   }
 
   /** Turns a validated command into the write it asks for; throws {@link Failure.Rejected} for bad input. */
@@ -134,8 +148,32 @@ public class SequencerVerticle extends VerticleBase {
     Pending parse(Message<JsonObject> msg, String room, Identity who, String username, long now);
   }
 
+  /**
+   * Shutdown: refuse new commands, write what is queued or in flight, then reply with how many commands
+   * were answered meanwhile. Replies to those commands are sent before this one, so a bridge that closes
+   * its connections after this reply has written their acks first.
+   */
+  private void drain(Message<JsonObject> msg) {
+    if (drained == null) {
+      drained = Promise.promise();
+      drainedCommands = 0;
+      if (!writing) {
+        drained.complete(new JsonObject().put("commands", 0));
+      }
+    }
+    drained.future().onSuccess(msg::reply);
+  }
+
   /** Validates what every write shares (room, author), then queues the write or answers the refusal. */
   private void accept(Message<JsonObject> msg, Parser parser) {
+    if (drained != null) {
+      msg.fail(Failure.UNAVAILABLE, "hub is shutting down, message not stored, try again");
+      return;
+    }
+    if (storeGone) {
+      msg.fail(Failure.UNAVAILABLE, NOT_STORED);
+      return;
+    }
     try {
       JsonObject body = msg.body();
       String room = Rules.room(body);
@@ -185,22 +223,53 @@ public class SequencerVerticle extends VerticleBase {
           List<JsonObject> rows = decide(batch, found, next);
           return store.append(rows);
         })
+        .compose(v -> checkStoreFile())
         .onComplete(result -> {
           HubMetrics.get().commit(batch.size(), System.nanoTime() - started, result.succeeded());
           if (result.succeeded()) {
             heads.putAll(next);
           } else {
-            log.error("writing a batch of {} commands failed", batch.size(), result.cause());
+            // A failed commit may still have landed (the answer was lost): read the heads again next time.
+            heads.clear();
+            store.failed();
+            log.error("writing a batch of {} commands failed: {}", batch.size(), result.cause().getMessage());
           }
           for (Pending p : batch) {
             answer(p, result.succeeded());
           }
+          if (drained != null) {
+            drainedCommands += batch.size();
+          }
           if (queued.isEmpty()) {
             writing = false;
+            if (drained != null) {
+              drained.tryComplete(new JsonObject().put("commands", drainedCommands));
+            }
           } else {
             writeBatch();
           }
         });
+  }
+
+  /**
+   * A deleted H2 file keeps taking writes through its open handle, and all of them vanish at the next
+   * start: after each commit, one stat (on a worker) makes sure the file is still there, before any ack.
+   */
+  private Future<Void> checkStoreFile() {
+    if (storeFile == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> Files.exists(storeFile), false).compose(exists -> {
+      if (exists) {
+        return Future.succeededFuture();
+      }
+      if (!storeGone) {
+        storeGone = true;
+        log.error("database file {} is gone: no message is acknowledged until the hub is restarted on a restored database",
+            storeFile);
+      }
+      return Future.failedFuture("database file " + storeFile + " is gone");
+    });
   }
 
   /** One round of reads for the whole batch: room heads, repeated cids, messages to edit or delete. */
@@ -338,7 +407,7 @@ public class SequencerVerticle extends VerticleBase {
   }
 
   private static void notStored(Pending p) {
-    p.command.fail(Failure.UNAVAILABLE, "message not stored, try again");
+    p.command.fail(Failure.UNAVAILABLE, NOT_STORED);
   }
 
   private static JsonObject ack(JsonObject event) {

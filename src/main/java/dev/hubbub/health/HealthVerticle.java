@@ -2,6 +2,7 @@ package dev.hubbub.health;
 
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.store.Databases;
+import dev.hubbub.store.StoreFile;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -100,24 +101,8 @@ public class HealthVerticle extends VerticleBase {
         .put("checks", new JsonObject().put("database", database).put("migrations", "done"));
   }
 
-  /** The file of an embedded H2 database ({@code jdbc:h2:file:path} or {@code jdbc:h2:./path}), else null. */
+  /** The file of an embedded H2 database, else null (see {@link StoreFile#of}). */
   static Path h2File(String url) {
-    if (!url.startsWith("jdbc:h2:")) {
-      return null;
-    }
-    String rest = url.substring("jdbc:h2:".length());
-    int options = rest.indexOf(';');
-    if (options >= 0) {
-      rest = rest.substring(0, options);
-    }
-    if (rest.startsWith("file:")) {
-      rest = rest.substring("file:".length());
-    } else if (rest.contains(":")) {
-      return null; // mem:, tcp:, ssl:, zip:...
-    }
-    if (rest.startsWith("~")) {
-      rest = System.getProperty("user.home") + rest.substring(1);
-    }
-    return Path.of(rest + ".mv.db");
+    return StoreFile.of(url);
   }
 }

@@ -36,7 +36,10 @@ public final class Databases {
         .map(v -> pool(vertx, db, url, credentials));
   }
 
-  /** A pool on a file or server database that {@link #open} has already migrated: no Flyway run. */
+  /**
+   * A pool on a file or server database that {@link #open} has already migrated, with no Flyway run: for
+   * readiness probes, or to replace a pool whose connections an outage killed.
+   */
   public static Pool connect(Vertx vertx, HubConfig.Db db) {
     return pool(vertx, db, durableUrl(db.url()), !db.user().isEmpty());
   }

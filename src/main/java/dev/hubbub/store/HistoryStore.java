@@ -76,6 +76,13 @@ public interface HistoryStore {
   /** Chat messages (not edit or delete events) in their current state, see {@link MessageQuery}. */
   Future<List<JsonObject>> messages(MessageQuery query);
 
+  /**
+   * A write failed: let go of connections that may be dead, so the store heals when the database comes
+   * back. Called on the writer's context; the default does nothing.
+   */
+  default void failed() {
+  }
+
   /** Releases connections; further calls fail. */
   Future<Void> close();
 }

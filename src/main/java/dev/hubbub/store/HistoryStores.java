@@ -20,18 +20,20 @@ public final class HistoryStores {
       log.warn("db.url is \"memory\": history is kept in memory only and lost on restart");
       return Future.succeededFuture(new MemoryHistoryStore(config.history().memoryWindow()));
     }
-    return Databases.open(vertx, config.db()).map(JdbcHistoryStore::new);
+    return Databases.open(vertx, config.db()).map(pool -> new JdbcHistoryStore(pool, () -> Databases.connect(vertx, config.db())));
   }
 
   /**
    * The history store on a pool already opened by {@link Databases#open} (the hub opens one for all its
    * verticles), or the memory store when the configuration asks for it. Closing the pool is its owner's job.
    */
-  public static HistoryStore on(Pool pool, HubConfig config) {
+  public static HistoryStore on(Vertx vertx, Pool pool, HubConfig config) {
     if (config.db().inMemory()) {
       log.warn("db.url is \"memory\": history is kept in memory only and lost on restart");
       return new MemoryHistoryStore(config.history().memoryWindow());
     }
-    return new JdbcHistoryStore(pool);
+    // After a failed write the store replaces its pool (connections an outage killed stay dead); the
+    // replacement needs no migration.
+    return new JdbcHistoryStore(pool, () -> Databases.connect(vertx, config.db()));
   }
 }

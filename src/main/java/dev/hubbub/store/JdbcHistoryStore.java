@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * History in a SQL database (H2 or PostgreSQL) through the Vert.x JDBC pool, which runs the blocking
@@ -30,10 +31,36 @@ public final class JdbcHistoryStore implements HistoryStore {
   /** Where {@link Sql#MESSAGE} puts {@code author_id}, after the columns {@link #event} decodes. */
   private static final int AUTHOR_COLUMN = 10;
 
-  private final Pool pool;
+  private Pool pool;
+  /** Opens a replacement pool after a failed write; null: keep the one pool. */
+  private final Supplier<Pool> reopen;
+  /** False while the store still uses the pool it was given. */
+  private boolean ownsPool;
 
   public JdbcHistoryStore(Pool pool) {
+    this(pool, null);
+  }
+
+  public JdbcHistoryStore(Pool pool, Supplier<Pool> reopen) {
     this.pool = pool;
+    this.reopen = reopen;
+  }
+
+  /**
+   * The pool keeps connections a database outage killed (H2 "database is already closed" forever after),
+   * so after a failed write it is replaced: the next statements connect afresh and succeed once the
+   * database is back.
+   */
+  @Override
+  public void failed() {
+    if (reopen != null) {
+      Pool dead = pool;
+      pool = reopen.get();
+      if (ownsPool) {
+        dead.close(); // the first pool is the hub's, shared with others: its owner closes it
+      }
+      ownsPool = true;
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.hubbub.bridge.eventbus.SockJsBridge;
 import dev.hubbub.bridge.sse.SseBridge;
 import dev.hubbub.bridge.ws.WebSocketBridge;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Addresses;
 import dev.hubbub.health.HealthRoutes;
 import dev.hubbub.metrics.EventLoopLag;
 import dev.hubbub.metrics.HubMetrics;
@@ -18,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -35,6 +37,10 @@ public class HttpServerVerticle extends VerticleBase {
   /** The send endpoints of SockJS's polling and streaming transports under the bridge: {@code /eventbus/<server>/<session>/xhr_send}. */
   private static final String SOCKJS_SEND = "/eventbus/[^/.]+/[^/.]+/(?:xhr|jsonp)_send";
 
+  private WebSocketBridge webSockets;
+  private SseBridge events;
+  private SockJsBridge sockJs;
+
   @Override
   public Future<?> start() {
     HubConfig config = HubConfig.from(config());
@@ -44,9 +50,10 @@ public class HttpServerVerticle extends VerticleBase {
   private Future<?> listen(HubConfig config, Authenticator authenticator) {
     HttpAuth auth = new HttpAuth(authenticator, config.auth());
     Csrf csrf = new Csrf(vertx, config.auth());
-    WebSocketBridge webSockets = new WebSocketBridge(vertx, config, authenticator);
+    webSockets = new WebSocketBridge(vertx, config, authenticator);
     Views views = new Views(Assets.load());
-    SseBridge events = new SseBridge(vertx, config, views, auth);
+    events = new SseBridge(vertx, config, views, auth);
+    sockJs = new SockJsBridge(vertx, config, authenticator);
 
     Router router = Router.router(vertx);
     BadRequests.guard(router);
@@ -60,7 +67,7 @@ public class HttpServerVerticle extends VerticleBase {
     // through a BodyHandler. A body is a JSON array of escaped frames, possibly several batched, so it may
     // exceed one frame: cap it at the same 4x the WebSocket frame check allows; each frame is then held to the limit.
     router.postWithRegex(SOCKJS_SEND).handler(BodyHandler.create(false).setBodyLimit(4L * config.limits().maxFrameBytes()));
-    router.route("/eventbus/*").subRouter(new SockJsBridge(vertx, config, authenticator).router());
+    router.route("/eventbus/*").subRouter(sockJs.router());
     router.get("/rooms/:room/events").handler(events::roomEvents);
     router.get("/dashboard/events").handler(events::dashboardEvents);
     new AccountApi(vertx, auth, csrf).mount(router);
@@ -89,6 +96,21 @@ public class HttpServerVerticle extends VerticleBase {
         .listen()
         .onSuccess(server -> log.debug("HTTP instance listening on {}:{}", config.http().host(), server.actualPort()))
         .compose(server -> metrics.ownPort() ? listenMetrics(config.http().host(), metrics.port()) : Future.succeededFuture(server));
+  }
+
+  /**
+   * Undeployed at shutdown before the core (see {@code Hub#shutDown}): every client is told the hub is
+   * going away, with its resume point, before the server closes; how many goes to {@link Addresses#SHUTDOWN_TOLD}.
+   */
+  @Override
+  public Future<?> stop() {
+    if (webSockets == null) {
+      return Future.succeededFuture();
+    }
+    int sse = events.shutDown();
+    int bridged = sockJs.shutDown();
+    return webSockets.shutDown().onSuccess(ws -> vertx.eventBus().send(Addresses.SHUTDOWN_TOLD,
+        new JsonObject().put("ws", ws).put("sse", sse).put("bridge", bridged)));
   }
 
   /** {@code /metrics} alone on its own port; the instances share it like the main one. */

@@ -24,6 +24,8 @@ public final class HubProcess implements AutoCloseable {
 
   private final Process process;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
+  private final java.util.Map<String, CompletableFuture<Void>> awaitedLines = new java.util.concurrent.ConcurrentHashMap<>();
   private final ArrayDeque<String> lastLines = new ArrayDeque<>();
   private final Thread reader;
 
@@ -36,16 +38,7 @@ public final class HubProcess implements AutoCloseable {
 
   /** Starts a hub with {@code config} written to {@code dir}/config.json and waits until it listens. */
   public static HubProcess start(Path dir, JsonObject config, long timeoutSeconds) throws Exception {
-    Path file = dir.resolve("config.json");
-    Files.writeString(file, config.encodePrettily());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // Surefire runs tests from a manifest-only jar; it publishes the real class path separately.
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()))
-        .directory(dir.toFile())
-        .redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("HUBBUB_"));
-    HubProcess hub = new HubProcess(builder.start());
+    HubProcess hub = new HubProcess(builder(dir, config).start());
     try {
       hub.ready.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -57,15 +50,7 @@ public final class HubProcess implements AutoCloseable {
 
   /** Runs a hub that is expected not to start: its exit code and everything it printed. */
   public static Exited runToFailure(Path dir, JsonObject config, long timeoutSeconds) throws Exception {
-    Path file = dir.resolve("config.json");
-    Files.writeString(file, config.encodePrettily());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()))
-        .directory(dir.toFile())
-        .redirectErrorStream(true);
-    builder.environment().keySet().removeIf(name -> name.startsWith("HUBBUB_"));
-    HubProcess hub = new HubProcess(builder.start());
+    HubProcess hub = new HubProcess(builder(dir, config).start());
     if (!hub.process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       hub.close();
       throw new AssertionError("the hub kept running:\n" + hub.output());
@@ -77,10 +62,50 @@ public final class HubProcess implements AutoCloseable {
   public record Exited(int code, String output) {
   }
 
+  private static ProcessBuilder builder(Path dir, JsonObject config) throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, config.encodePrettily());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // Surefire runs tests from a manifest-only jar; it publishes the real class path separately.
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()))
+        .directory(dir.toFile())
+        .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("HUBBUB_"));
+    return builder;
+  }
+
   /** SIGKILL: no shutdown hook, no clean close of the database. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: the shutdown hook runs. Returns the exit code, or null if it is still running after {@code timeoutMs}. */
+  public Integer terminate(long timeoutMs) throws InterruptedException {
+    // Not process.destroy(): it also closes our end of the output pipe, losing what the hook logs.
+    process.toHandle().destroy();
+    return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  /** Waits for the process to end by itself; the exit code, or null if it still runs after {@code timeoutMs}. */
+  public Integer waitFor(long timeoutMs) throws InterruptedException {
+    return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  /** Starts a hub without waiting for it to listen (e.g. one that should refuse to start). */
+  public static HubProcess launch(Path dir, JsonObject config) throws IOException {
+    return new HubProcess(builder(dir, config).start());
+  }
+
+  /** Completes when the hub prints a line containing {@code text} (from now on). */
+  public CompletableFuture<Void> line(String text) {
+    return awaitedLines.computeIfAbsent(text, t -> new CompletableFuture<>());
+  }
+
+  /** Completes when the hub prints that it listens; fails when it exits first. */
+  public CompletableFuture<Void> ready() {
+    return ready;
   }
 
   public boolean isAlive() {
@@ -97,6 +122,12 @@ public final class HubProcess implements AutoCloseable {
       }
       wait(left);
     }
+    return output();
+  }
+
+  /** Everything the process printed, once it has exited and its output is read to the end. */
+  public String finalOutput(long timeoutSeconds) throws Exception {
+    outputEnded.get(timeoutSeconds, TimeUnit.SECONDS);
     return output();
   }
 
@@ -126,10 +157,16 @@ public final class HubProcess implements AutoCloseable {
         if (line.contains(READY)) {
           ready.complete(null);
         }
+        for (var awaited : awaitedLines.entrySet()) {
+          if (line.contains(awaited.getKey())) {
+            awaited.getValue().complete(null);
+          }
+        }
       }
     } catch (IOException e) {
       // the process is gone
     }
+    outputEnded.complete(null);
     ready.completeExceptionally(new IllegalStateException("hub process exited with " + exitCode()));
   }
 

@@ -16,6 +16,7 @@ import io.vertx.core.net.SocketAddress;
 import java.util.ArrayList;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -33,6 +34,7 @@ final class BusBridge {
   final Limits limits;
   private final Set<BusBridgeConnection> connections = new HashSet<>();
   private final ConnectionReporter reporter;
+  private boolean shuttingDown;
 
   BusBridge(Vertx vertx, HubConfig config, Dialect dialect, Authenticator authenticator) {
     this.vertx = vertx;
@@ -99,6 +101,22 @@ final class BusBridge {
     if (connections.remove(connection)) {
       reporter.report(connections.size());
     }
+  }
+
+  /** Shutdown: every connection is told (see {@link BusBridgeConnection#shutDown}); returns how many. */
+  int shutDown() {
+    shuttingDown = true;
+    List<BusBridgeConnection> all = List.copyOf(connections);
+    all.forEach(BusBridgeConnection::shutDown);
+    return all.size();
+  }
+
+  /** After {@link #shutDown}, a new connection is told so and closed at once. */
+  boolean refuseWhileShuttingDown(BusBridgeConnection connection) {
+    if (shuttingDown) {
+      connection.disconnect(503, "hub is shutting down, try again");
+    }
+    return shuttingDown;
   }
 
   int connections() {

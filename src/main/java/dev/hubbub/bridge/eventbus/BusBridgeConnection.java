@@ -3,6 +3,7 @@ package dev.hubbub.bridge.eventbus;
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
@@ -482,6 +483,25 @@ final class BusBridgeConnection {
     }
     log.info("closing {} bridge connection: {}", bridge.dialect, reason);
     write(bridge.dialect.wire(bridge.dialect.error(null, code, reason)));
+    closed();
+    transport.close();
+  }
+
+  /**
+   * The hub is shutting down: one {@code err} 503 per registered room feed with its resume point, then a
+   * last one without an address, and the connection closes.
+   */
+  void shutDown() {
+    for (BusSubscription subscription : List.copyOf(subscriptions.values())) {
+      error(subscription.address, Failure.UNAVAILABLE, subscription.goingAway());
+    }
+    if (isClosed()) {
+      closed();
+      return;
+    }
+    // Not disconnect(): one log line per connection is too many at shutdown; Main logs the total.
+    write(bridge.dialect.wire(bridge.dialect.error(null, Failure.UNAVAILABLE,
+        FeedSession.GOING_AWAY + " the hub is shutting down, reconnect and resume")));
     closed();
     transport.close();
   }

@@ -55,6 +55,9 @@ public final class SockJsBridge {
         onClose[0].run();
       }
     });
+    if (bridge.refuseWhileShuttingDown(connection)) {
+      return;
+    }
     if (foreignCookie) {
       connection.disconnect(403, "origin not allowed to use the login cookie");
       return;
@@ -68,6 +71,11 @@ public final class SockJsBridge {
         connection.closed();
       }
     });
+  }
+
+  /** Shutdown: every connection gets its going-away {@code err} frames; returns how many. */
+  public int shutDown() {
+    return bridge.shutDown();
   }
 
   /** Open SockJS connections on this instance. */

@@ -2,8 +2,10 @@ package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.auth.Authenticator;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -44,6 +46,9 @@ public class TcpBridgeVerticle extends VerticleBase {
     Runnable[] onClose = new Runnable[1];
     BusBridgeConnection connection = bridge.admit(BusBridgeConnection.Transport.of(socket, socket::close), null,
         socket.remoteAddress(), onClose);
+    if (bridge.refuseWhileShuttingDown(connection)) {
+      return;
+    }
     int firstFrameSeconds = bridge.config.abuse().tcpFirstFrameSeconds();
     // A connection that never completes a frame holds a socket for nothing.
     long firstFrame = vertx.setTimer(firstFrameSeconds * 1000L, t -> {
@@ -57,6 +62,14 @@ public class TcpBridgeVerticle extends VerticleBase {
       onClose[0].run();
     });
     socket.exceptionHandler(e -> log.debug("TCP bridge socket error: {}", e.getMessage()));
+  }
+
+  /** Undeployed at shutdown before the core: every client gets its going-away {@code err} frames first. */
+  @Override
+  public Future<?> stop() {
+    int told = bridge == null ? 0 : bridge.shutDown();
+    vertx.eventBus().send(Addresses.SHUTDOWN_TOLD, new JsonObject().put("bridge", told));
+    return Future.succeededFuture();
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.bridge.FeedEvent;
+import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.bridge.RoomFanout;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
@@ -49,6 +50,7 @@ public final class SseBridge {
   private final Limits limits;
   /** Where each open stream comes from, to release its place under the connection caps. */
   private final Map<SseStream, SocketAddress> addresses = new HashMap<>();
+  private boolean shuttingDown;
 
   private final FeedEvent.Encoding<String> jsonRecord;
   private final FeedEvent.Encoding<String> htmlRecord;
@@ -94,6 +96,9 @@ public final class SseBridge {
    * one) and must be allowed to read the room (403); the stream ends when the reader's token expires.
    */
   public void roomEvents(RoutingContext ctx) {
+    if (refusedWhileShuttingDown(ctx)) {
+      return;
+    }
     String room;
     Long since;
     String epoch;
@@ -143,6 +148,9 @@ public final class SseBridge {
 
   /** {@code GET /dashboard/events[?format=json]}: a {@code stats} event now, then one per stats interval. */
   public void dashboardEvents(RoutingContext ctx) {
+    if (refusedWhileShuttingDown(ctx)) {
+      return;
+    }
     FeedEvent.Encoding<String> encoding = encodingOrAnswer(ctx, statsJson, statsHtml);
     if (encoding == null) {
       return;
@@ -228,6 +236,27 @@ public final class SseBridge {
     } else {
       stream.write(record);
     }
+  }
+
+  /**
+   * Shutdown: every room stream gets a last {@code shutdown} event with its resume point, other streams
+   * (the dashboard) one without; new streams are refused. Returns how many streams were told.
+   */
+  public int shutDown() {
+    shuttingDown = true;
+    int told = streams.size();
+    new ArrayList<>(sessions).forEach(SseSession::shutDown);
+    for (SseStream stream : new ArrayList<>(streams)) {
+      stream.end("shutdown", new JsonObject().put("type", "shutdown").put("message", FeedSession.GOING_AWAY + " reconnect"));
+    }
+    return told;
+  }
+
+  private boolean refusedWhileShuttingDown(RoutingContext ctx) {
+    if (shuttingDown) {
+      error(ctx, 503, "hub is shutting down, try again");
+    }
+    return shuttingDown;
   }
 
   private void keepAlive() {

@@ -131,6 +131,13 @@ final class SseSession extends FeedSession {
     stream.close("stream failed: reconnect");
   }
 
+  /** The hub is shutting down: a last {@code shutdown} event with the seq to resume after, then the end. */
+  void shutDown() {
+    long resumeAfter = lastSeq();
+    stream.end("shutdown", new JsonObject().put("type", "shutdown").put("room", room).put("resumeAfter", resumeAfter)
+        .put("message", goingAway()));
+  }
+
   @Override
   protected void disconnectSlow(String reason) {
     log.info("closing slow event stream in room {}", room);

@@ -65,6 +65,11 @@ final class SseStream {
    * nothing still queued for a stalled client is kept.
    */
   void close(String reason) {
+    end("error", new JsonObject().put("type", "error").put("message", reason));
+  }
+
+  /** Ends the stream with a last record {@code event} (e.g. {@code shutdown}) holding {@code data}. */
+  void end(String event, JsonObject data) {
     if (closed) {
       return;
     }
@@ -72,7 +77,7 @@ final class SseStream {
       closed(); // the peer went first: nothing left to tell it
       return;
     }
-    response.write(SseRecords.event(0, "error", new JsonObject().put("type", "error").put("message", reason).encode()));
+    response.write(SseRecords.event(0, event, data.encode()));
     response.end();
     closed();
     if (ctx.request().version() == HttpVersion.HTTP_2) {

@@ -10,6 +10,7 @@ import dev.hubbub.feed.Addresses;
 import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.stats.ConnectionReporter;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -38,6 +40,7 @@ public final class WebSocketBridge {
   final Limits limits;
   private final Set<WsSession> sessions = new HashSet<>();
   private final ConnectionReporter reporter;
+  private boolean shuttingDown;
 
   public WebSocketBridge(Vertx vertx, HubConfig config, Authenticator authenticator) {
     this.vertx = vertx;
@@ -67,6 +70,11 @@ public final class WebSocketBridge {
    * later in an {@code auth} frame.
    */
   public void handle(RoutingContext ctx) {
+    if (shuttingDown) {
+      ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(new JsonObject().put("error", "hub is shutting down, try again").encode());
+      return;
+    }
     Credentials credentials = Credentials.from(ctx.request().headers());
     if (credentials != null && credentials.fromCookie() && !Origins.allowed(ctx.request().headers(), config.auth().allowedOrigins(),
         ctx.request().isSSL() ? "https" : "http")) {
@@ -103,6 +111,21 @@ public final class WebSocketBridge {
       reporter.report(sessions.size());
       session.closed();
     });
+  }
+
+  /**
+   * Shutdown: refuse new upgrades and close every connection with 1001 and its resume point. Completes
+   * when the close frames are written (or failed).
+   */
+  public Future<Integer> shutDown() {
+    shuttingDown = true;
+    List<Future<Void>> closing = new ArrayList<>();
+    new ArrayList<>(sessions).forEach(session -> closing.add(session.shutDown()));
+    return Future.join(closing).otherwiseEmpty().map(v -> closing.size());
+  }
+
+  boolean shuttingDown() {
+    return shuttingDown;
   }
 
   /** Open WebSocket connections on this instance. */

@@ -37,6 +37,8 @@ final class WsSession extends FeedSession {
 
   /** Close code for a client that cannot keep up (RFC 6455 "try again later"). */
   static final short CLOSE_SLOW = 1013;
+  /** RFC 6455 "going away": the hub is shutting down; the reason carries the resume point. */
+  static final short CLOSE_GOING_AWAY = 1001;
   /** Close code for a text message that is not valid UTF-8 (RFC 6455 "invalid frame payload data"). */
   static final short CLOSE_INVALID_DATA = 1007;
   /** Close code for a frame or message over the configured limit (RFC 6455 "message too big"). */
@@ -429,7 +431,12 @@ final class WsSession extends FeedSession {
     bridge.fanout.remove(room, this);
     stop();
     request(Addresses.LEAVE, new JsonObject().put("room", room).put("session", id))
-        .onFailure(e -> log.warn("leave of session {} failed: {}", id, e.getMessage()));
+        .onFailure(e -> {
+          // During shutdown presence may be gone before us; the roster goes with it.
+          if (!bridge.shuttingDown()) {
+            log.warn("leave of session {} failed: {}", id, e.getMessage());
+          }
+        });
     room = null;
     username = null;
     member = null;
@@ -512,6 +519,18 @@ final class WsSession extends FeedSession {
     if (!ws.isClosed()) {
       ws.close();
     }
+  }
+
+  /** The hub is shutting down: close with 1001 and the resume point (after any ack already written). */
+  Future<Void> shutDown() {
+    if (transportClosed()) {
+      return Future.succeededFuture();
+    }
+    String reason = goingAway();
+    closed = true;
+    cancelExpiry();
+    leaveRoom();
+    return ws.close(CLOSE_GOING_AWAY, reason).recover(e -> Future.succeededFuture());
   }
 
   @Override
