@@ -325,8 +325,10 @@ public class AccountsVerticle extends VerticleBase {
   private Future<RoomPolicy> claim(String room, String creator) {
     return store.claimRoom(room, creator).compose(claimed -> {
       if (claimed) {
-        RoomPolicy owned = new RoomPolicy(room, creator, true, false, Set.of());
-        policies.put(room, owned);
+        // Another command (a change of access right after the claim) may have cached a newer policy while
+        // this insert's answer was on its way: never replace an owned policy with the fresh-claim default.
+        RoomPolicy owned = policies.merge(room, new RoomPolicy(room, creator, true, false, Set.of()),
+            (cached, claim) -> cached.owned() ? cached : claim);
         return Future.succeededFuture(owned);
       }
       policies.remove(room);
