@@ -75,9 +75,12 @@ class ChatClientBrowserTest {
     browser.findElement(By.id("send")).click();
   }
 
+  /** Read in one script call: the list is re-rendered on rejoin, so an element found first can be stale by the read. */
   private static String lastMessageText(WebDriver browser) {
-    List<WebElement> texts = browser.findElements(By.cssSelector("#messages li.msg .msg-text"));
-    return texts.isEmpty() ? "" : texts.get(texts.size() - 1).getText();
+    Object text = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "const t = document.querySelectorAll('#messages li.msg .msg-text');"
+            + "return t.length ? t[t.length - 1].innerText : '';");
+    return text == null ? "" : text.toString();
   }
 
   @Test
