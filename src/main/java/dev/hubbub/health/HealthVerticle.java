@@ -39,13 +39,17 @@ public class HealthVerticle extends VerticleBase {
     inMemory = configured.inMemory();
     db = new HubConfig.Db(configured.url(), configured.user(), configured.password(), 1);
     h2File = inMemory ? null : h2File(db.url());
-    Future<?> opened = inMemory ? Future.succeededFuture() : open();
+    Future<?> opened = inMemory ? Future.succeededFuture() : open(Future.succeededFuture(Databases.connect(vertx, db)));
     return opened.onSuccess(v -> vertx.eventBus().<JsonObject>consumer(READY, message -> ready().onSuccess(message::reply)));
   }
 
-  /** A pool of its own on the database the hub has already migrated (readiness must not wait behind traffic). */
-  private Future<Pool> open() {
-    return Future.succeededFuture(Databases.connect(vertx, db))
+  /**
+   * A pool of its own (readiness must not wait behind traffic): at start on the database the hub has just
+   * migrated; after a failure through {@link Databases#open}, whose fresh JDBC connection is what brings an
+   * embedded database that was shut down back (a new pool alone was seen to keep finding it closed).
+   */
+  private Future<Pool> open(Future<Pool> pooled) {
+    return pooled
         .compose(p -> p.query("CREATE TABLE IF NOT EXISTS hubbub_health (id INT PRIMARY KEY, checked_at BIGINT NOT NULL)")
             .execute().map(r -> p))
         .onSuccess(p -> pool = p);
@@ -80,7 +84,7 @@ public class HealthVerticle extends VerticleBase {
       return Future.succeededFuture(answer(false, "database file " + h2File.getFileName() + " is missing"));
     }
     // After a failure the pool is dropped, so a database that comes back is found with fresh connections.
-    Future<Pool> connected = pool != null ? Future.succeededFuture(pool) : open();
+    Future<Pool> connected = pool != null ? Future.succeededFuture(pool) : open(Databases.open(vertx, db));
     return connected
         .compose(p -> p.withTransaction(conn -> conn.query("DELETE FROM hubbub_health").execute()
             .compose(r -> conn.preparedQuery("INSERT INTO hubbub_health (id, checked_at) VALUES (1, ?)")

@@ -2,6 +2,7 @@ package dev.hubbub.browser;
 
 import dev.hubbub.Hub;
 import dev.hubbub.support.Browser;
+import dev.hubbub.support.Browsers;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.DeploymentOptions;
@@ -20,7 +21,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChatClientBrowserTest {
 
   private TestHub hub;
-  private final List<ChromeDriver> browsers = new ArrayList<>();
+  private final Browsers browsers = new Browsers();
 
   @BeforeEach
   void startHub(Vertx vertx, VertxTestContext ctx) {
@@ -44,12 +44,11 @@ class ChatClientBrowserTest {
 
   @AfterEach
   void closeBrowsers() {
-    browsers.forEach(WebDriver::quit);
+    browsers.quitAll();
   }
 
   private ChromeDriver joinAs(String username, String room) {
-    ChromeDriver browser = Browser.open();
-    browsers.add(browser);
+    ChromeDriver browser = browsers.open();
     browser.get("http://127.0.0.1:" + hub.port + "/");
     WebElement name = browser.findElement(By.id("username"));
     name.clear();
@@ -76,9 +75,12 @@ class ChatClientBrowserTest {
     browser.findElement(By.id("send")).click();
   }
 
+  /** Read in one script call: the list is re-rendered on rejoin, so an element found first can be stale by the read. */
   private static String lastMessageText(WebDriver browser) {
-    List<WebElement> texts = browser.findElements(By.cssSelector("#messages li.msg .msg-text"));
-    return texts.isEmpty() ? "" : texts.get(texts.size() - 1).getText();
+    Object text = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        "const t = document.querySelectorAll('#messages li.msg .msg-text');"
+            + "return t.length ? t[t.length - 1].innerText : '';");
+    return text == null ? "" : text.toString();
   }
 
   @Test
@@ -95,7 +97,7 @@ class ChatClientBrowserTest {
     assertEquals("", alice.findElement(By.id("text")).getAttribute("value"), "the send box is cleared");
 
     bob.quit();
-    browsers.remove(bob);
+    browsers.forget(bob);
     waitForText(alice, "#user-count", "1");
   }
 
@@ -134,8 +136,7 @@ class ChatClientBrowserTest {
   void theEventBusPageChatsWithWebSocketClientsOverSockJs(Vertx vertx) throws Exception {
     WsTestClient ws = WsTestClient.live(vertx, hub.port, "general", "ws-user")
         .await(10, TimeUnit.SECONDS);
-    ChromeDriver page = Browser.open();
-    browsers.add(page);
+    ChromeDriver page = browsers.open();
     page.get("http://127.0.0.1:" + hub.port + "/eventbus.html");
     page.findElement(By.id("username")).sendKeys("sockjs-user");
     page.findElement(By.id("join")).click();

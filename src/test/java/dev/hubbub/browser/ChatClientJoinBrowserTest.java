@@ -1,6 +1,6 @@
 package dev.hubbub.browser;
 
-import dev.hubbub.support.Browser;
+import dev.hubbub.support.Browsers;
 import dev.hubbub.support.ChatPage;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
@@ -18,7 +18,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChatClientJoinBrowserTest {
 
   private TestHub hub;
-  private final List<ChromeDriver> browsers = new ArrayList<>();
+  private final Browsers browsers = new Browsers();
 
   @BeforeEach
   void startHub(Vertx vertx, VertxTestContext ctx) {
@@ -44,13 +43,11 @@ class ChatClientJoinBrowserTest {
 
   @AfterEach
   void closeBrowsers() {
-    browsers.forEach(WebDriver::quit);
+    browsers.quitAll();
   }
 
   private ChromeDriver browser() {
-    ChromeDriver browser = Browser.open();
-    browsers.add(browser);
-    return browser;
+    return browsers.open();
   }
 
   @Test

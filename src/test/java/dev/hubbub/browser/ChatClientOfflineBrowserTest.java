@@ -1,6 +1,6 @@
 package dev.hubbub.browser;
 
-import dev.hubbub.support.Browser;
+import dev.hubbub.support.Browsers;
 import dev.hubbub.support.ChatPage;
 import dev.hubbub.support.TestHub;
 import io.vertx.core.Vertx;
@@ -14,7 +14,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChatClientOfflineBrowserTest {
 
   private TestHub hub;
-  private final List<ChromeDriver> browsers = new ArrayList<>();
+  private final Browsers browsers = new Browsers();
 
   @BeforeEach
   void startHub(Vertx vertx, VertxTestContext ctx) {
@@ -39,12 +38,11 @@ class ChatClientOfflineBrowserTest {
 
   @AfterEach
   void closeBrowsers() {
-    browsers.forEach(WebDriver::quit);
+    browsers.quitAll();
   }
 
   private ChatPage page() {
-    ChromeDriver browser = Browser.open();
-    browsers.add(browser);
+    ChromeDriver browser = browsers.open();
     return new ChatPage(browser);
   }
 

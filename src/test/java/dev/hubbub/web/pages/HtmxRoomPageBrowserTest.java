@@ -1,6 +1,6 @@
 package dev.hubbub.web.pages;
 
-import dev.hubbub.support.Browser;
+import dev.hubbub.support.Browsers;
 import dev.hubbub.support.ChatPage;
 import dev.hubbub.support.TestHub;
 import io.vertx.core.Vertx;
@@ -11,11 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HtmxRoomPageBrowserTest {
 
   private TestHub hub;
-  private final List<ChromeDriver> browsers = new ArrayList<>();
+  private final Browsers browsers = new Browsers();
 
   @BeforeEach
   void startHub(Vertx vertx, VertxTestContext ctx) {
@@ -41,12 +39,11 @@ class HtmxRoomPageBrowserTest {
 
   @AfterEach
   void closeBrowsers() {
-    browsers.forEach(WebDriver::quit);
+    browsers.quitAll();
   }
 
   private ChatPage open(String room) {
-    ChromeDriver browser = Browser.open();
-    browsers.add(browser);
+    ChromeDriver browser = browsers.open();
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1100, 760));
     browser.get("http://127.0.0.1:" + hub.port + "/rooms/" + room);
     return new ChatPage(browser);
