@@ -2,13 +2,13 @@ package dev.hubbub;
 
 import dev.hubbub.auth.AccountsVerticle;
 import dev.hubbub.auth.Secrets;
-import dev.hubbub.bridge.eventbus.TcpBridgeVerticle;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.PresenceVerticle;
 import dev.hubbub.feed.SequencerVerticle;
 import dev.hubbub.health.HealthVerticle;
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.FeedEventCodec;
 import dev.hubbub.store.Databases;
 import dev.hubbub.stats.StatsVerticle;
 import dev.hubbub.web.HttpServerVerticle;
@@ -49,6 +49,8 @@ public class Hub extends VerticleBase {
   @Override
   public Future<?> start() {
     HubConfig config = HubConfig.from(config());
+    // Room events travel the bus as typed values: one codec per Vert.x, local copies free, JSON between nodes.
+    FeedEventCodec.register(vertx);
     // Reading or writing the kept secrets is file IO, and so is migrating: on workers, side by side.
     Future<JsonObject> secrets = vertx.executeBlocking(() -> Secrets.fill(config().copy()), false);
     Future<Pool> database = Databases.open(vertx, config.db()).onSuccess(opened -> pool = opened);
@@ -82,9 +84,8 @@ public class Hub extends VerticleBase {
             deploy(PresenceVerticle::new, 1),
             deploy(StatsVerticle::new, 1),
             deploy(HealthVerticle::new, 1))
-        .compose(core -> Future.all(
-            deploy(HttpServerVerticle::new, httpInstances).onSuccess(bridges::add),
-            config.tcp().enabled() ? deploy(TcpBridgeVerticle::new, httpInstances).onSuccess(bridges::add) : Future.succeededFuture()));
+        // The HTTP instances mount every bridge, the TCP one included: one subscription engine per event loop.
+        .compose(core -> deploy(HttpServerVerticle::new, httpInstances).onSuccess(bridges::add));
   }
 
   /**

@@ -1,6 +1,9 @@
 package dev.hubbub.bridge;
 
+import dev.hubbub.auth.Identity;
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.Disconnect;
+import dev.hubbub.protocol.FeedEvent;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayDeque;
@@ -31,7 +34,8 @@ public abstract class FeedSession {
   static final int MAX_BUFFERED = 1000;
 
   private Phase phase = Phase.SUBSCRIBING;
-  private final ArrayDeque<FeedEvent> buffer = new ArrayDeque<>();
+  /** Events held while subscribing or replaying; made on first use, so a live session holds none. */
+  private ArrayDeque<FeedEvent> buffer;
   private long lastSeq;
 
   /** Writes one live event in the transport's format. */
@@ -46,8 +50,20 @@ public abstract class FeedSession {
   /** True when the transport's outbound queue is over its limit. */
   protected abstract boolean writeQueueFull();
 
-  /** Closes the connection because the client cannot keep up; it should reconnect with its last seq. */
-  protected abstract void disconnectSlow(String reason);
+  /**
+   * Ends the session for {@code disconnect} (a slow consumer: the client should reconnect and resume
+   * after {@link Disconnect#resumeAfter}); the session is already stopped.
+   */
+  protected abstract void close(Disconnect disconnect);
+
+  /** Who reads the feed, for access checks; null while not known yet (a join in flight). */
+  protected abstract Identity reader();
+
+  /**
+   * The reader may no longer read the room: the engine has already taken the session out of the room;
+   * tell the client {@code reason} and release what the session holds.
+   */
+  protected abstract void revoked(String reason);
 
   /**
    * True once the transport is closed or closing, before its close handler may have run: nothing more
@@ -74,7 +90,7 @@ public abstract class FeedSession {
   /** Start over for a new room: forget buffered events and the last seq seen. */
   public void subscribing(long since) {
     phase = Phase.SUBSCRIBING;
-    buffer.clear();
+    buffer = null;
     lastSeq = since;
   }
 
@@ -105,9 +121,10 @@ public abstract class FeedSession {
     }
     writeHistory(events, truncated, epoch == null ? "" : epoch);
     phase = Phase.LIVE;
-    while (!buffer.isEmpty() && phase == Phase.LIVE) {
+    while (buffer != null && !buffer.isEmpty() && phase == Phase.LIVE) {
       send(buffer.pollFirst());
     }
+    buffer = null;
   }
 
   /** Called by the fan-out for each event of the room. */
@@ -132,7 +149,7 @@ public abstract class FeedSession {
   /** No more deliveries, e.g. after a leave or a disconnect. */
   public void stop() {
     phase = Phase.CLOSED;
-    buffer.clear();
+    buffer = null;
   }
 
   public boolean isLive() {
@@ -144,6 +161,9 @@ public abstract class FeedSession {
   }
 
   private void hold(FeedEvent event) {
+    if (buffer == null) {
+      buffer = new ArrayDeque<>();
+    }
     if (buffer.size() >= MAX_BUFFERED) {
       slow();
     } else {
@@ -165,27 +185,21 @@ public abstract class FeedSession {
     write(event);
   }
 
+  /** The slow-consumer rule, the same on every transport: stop, then close with the resume point. */
   private void slow() {
-    long resumeFrom = lastSeq;
+    Disconnect disconnect = Disconnect.slow(lastSeq);
     stop();
     HubMetrics.get().slowConsumer();
-    disconnectSlow(resumeReason("slow consumer: reconnect and", resumeFrom));
+    close(disconnect);
   }
 
   /**
    * The hub is shutting down: stops the session and returns the notice for its client, with the same
    * resume point a slow-consumer disconnect gives (the last seq written to it).
    */
-  public final String goingAway() {
-    long resumeFrom = lastSeq;
+  public final Disconnect goingAway() {
+    Disconnect disconnect = Disconnect.goingAway(lastSeq);
     stop();
-    return resumeReason(GOING_AWAY, resumeFrom);
-  }
-
-  /** How a going-away notice starts, on every transport. */
-  public static final String GOING_AWAY = "going away:";
-
-  private static String resumeReason(String why, long seq) {
-    return why + " resume after seq " + seq;
+    return disconnect;
   }
 }

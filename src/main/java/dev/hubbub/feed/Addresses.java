@@ -12,12 +12,6 @@ public final class Addresses {
   /** Prefix of the per-room feeds: every chat, joined, left, roster, edited and deleted event of a room. */
   public static final String ROOM_FEED_PREFIX = "hubbub.room.";
 
-  /**
-   * Message header on every room-feed event: a key unique to that one publication. Bridge instances on a
-   * node receive their own copies of the body, and use the key to share each wire encoding between them.
-   */
-  public static final String EVENT_KEY_HEADER = "hubbub-event";
-
   /** {@code {room, username, session, guest, roles}} → {@code {room, username, users}}; then publishes joined, and the roster (coalesced during bursts). */
   public static final String JOIN = "hubbub.cmd.join";
 

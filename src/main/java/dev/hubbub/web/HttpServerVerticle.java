@@ -2,7 +2,9 @@ package dev.hubbub.web;
 
 import dev.hubbub.auth.Authenticator;
 import dev.hubbub.auth.HttpAuth;
+import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.bridge.eventbus.SockJsBridge;
+import dev.hubbub.bridge.eventbus.TcpBridge;
 import dev.hubbub.bridge.sse.SseBridge;
 import dev.hubbub.bridge.ws.WebSocketBridge;
 import dev.hubbub.config.HubConfig;
@@ -28,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: REST API, static client and the bridges mounted on it. Deployed once per event loop;
- * the instances share the listening port, and each owns its own bridge instances and their sessions.
+ * The HTTP server: REST API, static client and the bridges mounted on it, and the TCP bridge beside it.
+ * Deployed once per event loop; the instances share the listening ports, and each owns its bridges, their
+ * sessions and the one {@link SessionEngine} they all subscribe through.
  */
 public class HttpServerVerticle extends VerticleBase {
 
@@ -40,6 +43,7 @@ public class HttpServerVerticle extends VerticleBase {
   private WebSocketBridge webSockets;
   private SseBridge events;
   private SockJsBridge sockJs;
+  private TcpBridge tcp;
 
   @Override
   public Future<?> start() {
@@ -50,10 +54,13 @@ public class HttpServerVerticle extends VerticleBase {
   private Future<?> listen(HubConfig config, Authenticator authenticator) {
     HttpAuth auth = new HttpAuth(authenticator, config.auth());
     Csrf csrf = new Csrf(vertx, config.auth());
-    webSockets = new WebSocketBridge(vertx, config, authenticator);
+    // One subscription engine for every transport of this instance: one bus consumer per room, not one per transport.
+    SessionEngine engine = new SessionEngine(vertx);
+    webSockets = new WebSocketBridge(vertx, config, authenticator, engine);
     Views views = new Views(Assets.load());
-    events = new SseBridge(vertx, config, views, auth);
-    sockJs = new SockJsBridge(vertx, config, authenticator);
+    events = new SseBridge(vertx, config, views, auth, engine);
+    sockJs = new SockJsBridge(vertx, config, authenticator, engine);
+    tcp = config.tcp().enabled() ? new TcpBridge(vertx, config, authenticator, engine) : null;
 
     Router router = Router.router(vertx);
     BadRequests.guard(router);
@@ -95,6 +102,7 @@ public class HttpServerVerticle extends VerticleBase {
         .requestHandler(router)
         .listen()
         .onSuccess(server -> log.debug("HTTP instance listening on {}:{}", config.http().host(), server.actualPort()))
+        .compose(server -> tcp == null ? Future.succeededFuture(server) : tcp.listen(config).map(server))
         .compose(server -> metrics.ownPort() ? listenMetrics(config.http().host(), metrics.port()) : Future.succeededFuture(server));
   }
 
@@ -108,7 +116,7 @@ public class HttpServerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     int sse = events.shutDown();
-    int bridged = sockJs.shutDown();
+    int bridged = sockJs.shutDown() + (tcp == null ? 0 : tcp.shutDown());
     return webSockets.shutDown().onSuccess(ws -> vertx.eventBus().send(Addresses.SHUTDOWN_TOLD,
         new JsonObject().put("ws", ws).put("sse", sse).put("bridge", bridged)));
   }

@@ -2,18 +2,13 @@ package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.auth.Authenticator;
 import dev.hubbub.auth.Credentials;
-import dev.hubbub.auth.RoomPolicy;
-import dev.hubbub.bridge.RoomFanout;
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
-
-import java.util.ArrayList;
 
 import java.util.HashSet;
 import java.util.List;
@@ -29,41 +24,23 @@ final class BusBridge {
   final HubConfig config;
   final Dialect dialect;
   final HubMetrics.Transport metricsTransport;
-  final RoomFanout<BusSubscription> fanout;
+  final SessionEngine engine;
   final Authenticator authenticator;
   final Limits limits;
   private final Set<BusBridgeConnection> connections = new HashSet<>();
   private final ConnectionReporter reporter;
   private boolean shuttingDown;
 
-  BusBridge(Vertx vertx, HubConfig config, Dialect dialect, Authenticator authenticator) {
+  BusBridge(Vertx vertx, HubConfig config, Dialect dialect, Authenticator authenticator, SessionEngine engine) {
     this.vertx = vertx;
     this.config = config;
     this.dialect = dialect;
     this.metricsTransport = dialect == Dialect.TCP ? HubMetrics.Transport.TCP : HubMetrics.Transport.SOCKJS;
     this.authenticator = authenticator;
     this.limits = Limits.of(vertx);
-    this.fanout = new RoomFanout<>(vertx);
+    this.engine = engine;
     this.reporter = new ConnectionReporter(vertx, dialect == Dialect.TCP ? ConnectionReporter.TCP : ConnectionReporter.SOCKJS);
-    // A room made members-only takes its feed away from subscribers who are not members.
-    vertx.eventBus().<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {
-      RoomPolicy policy = RoomPolicy.fromJson(msg.body());
-      for (BusBridgeConnection connection : new ArrayList<>(connections)) {
-        for (BusSubscription subscription : connection.subscriptionsOf(policy.room())) {
-          if (!policy.canRead(subscription.reader)) {
-            connection.revoke(subscription, 403, "room '" + policy.room() + "' is now members-only");
-          }
-        }
-      }
-    });
-    vertx.eventBus().<JsonObject>consumer(Addresses.ACCOUNT_DELETED, msg -> accountDeleted(msg.body().getString("username")));
-  }
-
-  /** A deleted account's connections are cut at once: they may have verified its token before. */
-  private void accountDeleted(String username) {
-    for (BusBridgeConnection connection : new ArrayList<>(connections)) {
-      connection.accountDeleted(username);
-    }
+    // Access changes reach the subscriptions, and account deletions the connections, through the engine.
   }
 
   /**
@@ -93,11 +70,13 @@ final class BusBridge {
   BusBridgeConnection open(BusBridgeConnection.Transport transport, Credentials handshake) {
     BusBridgeConnection connection = new BusBridgeConnection(this, transport, handshake);
     connections.add(connection);
+    engine.enter(connection);
     reporter.report(connections.size());
     return connection;
   }
 
   void forget(BusBridgeConnection connection) {
+    engine.exit(connection);
     if (connections.remove(connection)) {
       reporter.report(connections.size());
     }

@@ -3,7 +3,8 @@ package dev.hubbub.bridge.eventbus;
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
-import dev.hubbub.bridge.FeedSession;
+import dev.hubbub.bridge.SessionEngine;
+import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
@@ -37,7 +38,7 @@ import java.util.Set;
  * here; a name in the body is ignored for a token holder. Frames are handled one after the other, in
  * the order they came, although verifying a token is asynchronous.
  */
-final class BusBridgeConnection {
+final class BusBridgeConnection implements SessionEngine.Member {
 
   private static final Logger log = LoggerFactory.getLogger(BusBridgeConnection.class);
 
@@ -270,7 +271,7 @@ final class BusBridgeConnection {
         return Future.succeededFuture(); // unregistered or closed meanwhile
       }
       expireWith(subscription);
-      bridge.fanout.add(room, subscription).onComplete(registered -> replay(subscription, since, epoch));
+      bridge.engine.subscribe(room, subscription).onComplete(registered -> replay(subscription, since, epoch));
       return Future.<Void>succeededFuture();
     }, denied -> {
       subscriptions.remove(address, subscription);
@@ -328,21 +329,15 @@ final class BusBridgeConnection {
    * An account was deleted: a connection that acted for it (its last verified token, or a subscription) is
    * told why ({@code err} 401) and closed, so a cached verification cannot outlive the account.
    */
-  void accountDeleted(String username) {
-    String deleted = AccountStore.key(username);
-    boolean actedForIt = verified != null && AccountStore.key(verified.username()).equals(deleted)
-        || subscriptions.values().stream().anyMatch(s -> !s.reader.guest() && s.reader.username() != null
-            && AccountStore.key(s.reader.username()).equals(deleted));
+  @Override
+  public void accountDeleted(String deleted) {
+    boolean actedForIt = SessionEngine.isAccount(verified, deleted)
+        || subscriptions.values().stream().anyMatch(s -> SessionEngine.isAccount(s.reader, deleted));
     if (actedForIt) {
       verifiedToken = null;
       verified = null;
       disconnect(401, "account deleted: log in again");
     }
-  }
-
-  /** The subscriptions of {@code room}, for access changes. */
-  List<BusSubscription> subscriptionsOf(String room) {
-    return subscriptions.values().stream().filter(s -> s.room.equals(room)).toList();
   }
 
   private void unregister(JsonObject frame) {
@@ -493,7 +488,7 @@ final class BusBridgeConnection {
    */
   void shutDown() {
     for (BusSubscription subscription : List.copyOf(subscriptions.values())) {
-      error(subscription.address, Failure.UNAVAILABLE, subscription.goingAway());
+      error(subscription.address, Failure.UNAVAILABLE, subscription.goingAway().reason());
     }
     if (isClosed()) {
       closed();
@@ -501,7 +496,7 @@ final class BusBridgeConnection {
     }
     // Not disconnect(): one log line per connection is too many at shutdown; Main logs the total.
     write(bridge.dialect.wire(bridge.dialect.error(null, Failure.UNAVAILABLE,
-        FeedSession.GOING_AWAY + " the hub is shutting down, reconnect and resume")));
+        Disconnect.GOING_AWAY_PREFIX + " the hub is shutting down, reconnect and resume")));
     closed();
     transport.close();
   }
@@ -520,6 +515,6 @@ final class BusBridgeConnection {
   private void drop(BusSubscription subscription) {
     bridge.vertx.cancelTimer(subscription.expiryTimer);
     subscription.stop();
-    bridge.fanout.remove(subscription.room, subscription);
+    bridge.engine.unsubscribe(subscription.room, subscription);
   }
 }

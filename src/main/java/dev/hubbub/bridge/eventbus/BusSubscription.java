@@ -1,8 +1,10 @@
 package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.auth.Identity;
-import dev.hubbub.bridge.FeedEvent;
 import dev.hubbub.bridge.FeedSession;
+import dev.hubbub.protocol.Disconnect;
+import dev.hubbub.protocol.FeedEvent;
+import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -27,7 +29,7 @@ final class BusSubscription extends FeedSession {
 
   @Override
   protected void write(FeedEvent event) {
-    connection.write(event.encoded(connection.dialect().feedDelivery));
+    connection.write(connection.dialect().feedDelivery(event));
   }
 
   /** A {@code history} delivery first (epoch, truncated, how many replayed deliveries follow), then the events. */
@@ -58,8 +60,19 @@ final class BusSubscription extends FeedSession {
   }
 
   @Override
-  protected void disconnectSlow(String reason) {
-    dev.hubbub.stats.ConnectionReporter.slowConsumerClosed("eventbus");
-    connection.disconnect(429, reason);
+  protected void close(Disconnect disconnect) {
+    ConnectionReporter.slowConsumerClosed("eventbus");
+    connection.disconnect(429, disconnect.reason());
+  }
+
+  @Override
+  protected Identity reader() {
+    return reader;
+  }
+
+  /** The reader may no longer read the room: an {@code err} 403 on the feed address, and the feed is gone. */
+  @Override
+  protected void revoked(String reason) {
+    connection.revoke(this, 403, reason);
   }
 }

@@ -1,8 +1,9 @@
 package dev.hubbub.bridge.eventbus;
 
-import dev.hubbub.bridge.FeedEvent;
 import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.FeedEvent;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -16,33 +17,57 @@ import java.nio.charset.StandardCharsets;
 enum Dialect {
 
   /** vertx-web's SockJS bridge, as spoken by {@code @vertx/eventbus-bridge-client.js}. */
-  SOCKJS("rec") {
+  SOCKJS("rec", FeedEvent.Form.SOCKJS) {
     @Override
     Buffer wire(JsonObject frame) {
       return Buffer.buffer(frame.encode());
     }
+
+    @Override
+    Buffer frame(Buffer json) {
+      return json;
+    }
   },
 
   /** vertx-tcp-eventbus-bridge. */
-  TCP("message") {
+  TCP("message", FeedEvent.Form.TCP) {
     @Override
     Buffer wire(JsonObject frame) {
       byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
       return Buffer.buffer(json.length + 4).appendInt(json.length).appendBytes(json);
     }
+
+    @Override
+    Buffer frame(Buffer json) {
+      return Buffer.buffer(json.length() + 4).appendInt(json.length()).appendBuffer(json);
+    }
   };
 
   private final String deliveryType;
-  /** A room event as a delivery on its feed address: the same bytes for every subscriber, so encoded once. */
-  final FeedEvent.Encoding<Buffer> feedDelivery;
+  private final FeedEvent.Form form;
 
-  Dialect(String deliveryType) {
+  Dialect(String deliveryType, FeedEvent.Form form) {
     this.deliveryType = deliveryType;
-    this.feedDelivery = FeedEvent.Encoding.of("bus." + name(),
-        event -> wire(delivery(Addresses.roomFeed(event.json().getString("room")), event.json(), false)));
+    this.form = form;
   }
 
   abstract Buffer wire(JsonObject frame);
+
+  /** Frames one JSON text. */
+  abstract Buffer frame(Buffer json);
+
+  /**
+   * A room event as a delivery on its feed address, built once per node around the event's JSON bytes:
+   * the same bytes {@code wire(delivery(feed, event JSON, false))} gives, for every subscriber.
+   */
+  Buffer feedDelivery(FeedEvent event) {
+    return event.form(form, e -> {
+      Buffer json = e.json();
+      String head = "{\"type\":\"" + deliveryType + "\",\"address\":" + Json.encode(Addresses.roomFeed(e.room())) + ",\"body\":";
+      String tail = this == TCP ? ",\"send\":false}" : "}";
+      return frame(Buffer.buffer(head.length() + json.length() + tail.length() + 8).appendString(head).appendBuffer(json).appendString(tail));
+    });
+  }
 
   /** A message for a registered address, or (with {@code reply}) the answer to a request. */
   JsonObject delivery(String address, Object body, boolean reply) {

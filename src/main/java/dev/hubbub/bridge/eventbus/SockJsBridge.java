@@ -3,6 +3,7 @@ package dev.hubbub.bridge.eventbus;
 import dev.hubbub.auth.Authenticator;
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Origins;
+import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.config.HubConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -25,8 +26,8 @@ public final class SockJsBridge {
 
   private final BusBridge bridge;
 
-  public SockJsBridge(Vertx vertx, HubConfig config, Authenticator authenticator) {
-    this.bridge = new BusBridge(vertx, config, Dialect.SOCKJS, authenticator);
+  public SockJsBridge(Vertx vertx, HubConfig config, Authenticator authenticator, SessionEngine engine) {
+    this.bridge = new BusBridge(vertx, config, Dialect.SOCKJS, authenticator, engine);
   }
 
   /** A router to mount under the bridge path, e.g. {@code /eventbus/*}. */

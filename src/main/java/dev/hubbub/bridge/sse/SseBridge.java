@@ -3,10 +3,8 @@ package dev.hubbub.bridge.sse;
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
-import dev.hubbub.auth.RoomPolicy;
-import dev.hubbub.bridge.FeedEvent;
-import dev.hubbub.bridge.FeedSession;
-import dev.hubbub.bridge.RoomFanout;
+import dev.hubbub.bridge.SessionEngine;
+import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
@@ -14,7 +12,6 @@ import dev.hubbub.feed.Rules;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.stats.ConnectionReporter;
-import dev.hubbub.store.AccountStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -31,19 +28,19 @@ import java.util.Set;
  * Serves room feeds and the dashboard figures as Server-Sent Events, in two renderings of the same events:
  * HTML fragments for htmx (the default) and JSON ({@code ?format=json}) with the WebSocket frames' fields.
  * One per HTTP server instance, used only from that instance's event loop; it talks to the core through
- * the event bus alone. Each event is rendered once per format per instance ({@link FeedEvent#encoded}).
+ * the event bus alone. Each event is rendered once per format per node ({@link Rendering#live}).
  */
 public final class SseBridge {
 
   final Vertx vertx;
-  final RoomFanout<SseSession> fanout;
+  final SessionEngine engine;
   private final HubConfig config;
   private final HttpAuth auth;
   private final Set<SseSession> sessions = new LinkedHashSet<>();
   private final ConnectionReporter reporter;
   private final Set<SseStream> streams = new LinkedHashSet<>();
   /** Dashboard streams and the encoding each one wants. */
-  private final Map<SseStream, FeedEvent.Encoding<String>> dashboards = new HashMap<>();
+  private final Map<SseStream, StatsRendering> dashboards = new HashMap<>();
   /** Who each open stream reads as, so a deleted account's streams can be ended. */
   private final Map<SseStream, Identity> readers = new HashMap<>();
   private MessageConsumer<JsonObject> statsConsumer;
@@ -52,41 +49,35 @@ public final class SseBridge {
   private final Map<SseStream, SocketAddress> addresses = new HashMap<>();
   private boolean shuttingDown;
 
-  private final FeedEvent.Encoding<String> jsonRecord;
-  private final FeedEvent.Encoding<String> htmlRecord;
-  private final FeedEvent.Encoding<String> statsJson;
-  private final FeedEvent.Encoding<String> statsHtml;
+  private final Rendering jsonRecord;
+  private final Rendering htmlRecord;
+  private final StatsRendering statsJson;
+  private final StatsRendering statsHtml;
 
-  public SseBridge(Vertx vertx, HubConfig config, HtmlFragments html, HttpAuth auth) {
+  /** How a dashboard stream renders the figures. */
+  private interface StatsRendering {
+    String record(JsonObject snapshot);
+  }
+
+  public SseBridge(Vertx vertx, HubConfig config, HtmlFragments html, HttpAuth auth, SessionEngine engine) {
     this.vertx = vertx;
     this.config = config;
     this.auth = auth;
-    this.fanout = new RoomFanout<>(vertx);
+    this.engine = engine;
     this.limits = Limits.of(vertx);
     this.reporter = new ConnectionReporter(vertx, ConnectionReporter.SSE);
-    // The JSON record's data is the same text the WebSocket bridge sends, so the two share one encode().
-    this.jsonRecord = FeedEvent.Encoding.of("sse.json", e -> SseRecords.event(e.seq(), e.type(), e.text()));
-    this.htmlRecord = FeedEvent.Encoding.of("sse.html", e -> SseRecords.event(e.seq(), e.type(), html.feedEvent(e.json()).strip()));
-    this.statsJson = FeedEvent.Encoding.of("sse.stats.json", e -> SseRecords.event(0, e.type(), e.text()));
-    this.statsHtml = FeedEvent.Encoding.of("sse.stats.html", e -> SseRecords.event(0, e.type(), html.stats(e.json()).strip()));
+    // The JSON record's data is the same bytes the WebSocket bridge sends: the event's one JSON form.
+    this.jsonRecord = Rendering.json();
+    this.htmlRecord = Rendering.html(html);
+    this.statsJson = snapshot -> SseRecords.event(0, snapshot.getString("type"), snapshot.encode());
+    this.statsHtml = snapshot -> SseRecords.event(0, snapshot.getString("type"), html.stats(snapshot).strip());
     // One timer for every stream of this instance, rather than one per connection.
     vertx.setPeriodic(config.sse().keepAliveMs(), id -> keepAlive());
-    // Readers who may no longer read a room lose its stream.
-    vertx.eventBus().<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {
-      RoomPolicy policy = RoomPolicy.fromJson(msg.body());
-      for (SseSession session : new ArrayList<>(sessions)) {
-        if (session.room().equals(policy.room()) && !policy.canRead(session.reader())) {
-          session.end("room '" + policy.room() + "' is now members-only");
-        }
-      }
-    });
-    // A deleted account's streams end at once, whatever their token's expiry.
-    vertx.eventBus().<JsonObject>consumer(Addresses.ACCOUNT_DELETED, msg -> {
-      String deleted = AccountStore.key(msg.body().getString("username"));
-      new ArrayList<>(readers.entrySet()).stream()
-          .filter(e -> !e.getValue().guest() && e.getValue().username() != null && AccountStore.key(e.getValue().username()).equals(deleted))
-          .forEach(e -> e.getKey().close("account deleted: log in again"));
-    });
+    // A deleted account's streams end at once, whatever their token's expiry; readers who may no longer
+    // read a room lose its stream (the engine revokes their sessions).
+    engine.enter(deleted -> new ArrayList<>(readers.entrySet()).stream()
+        .filter(e -> SessionEngine.isAccount(e.getValue(), deleted))
+        .forEach(e -> e.getKey().close("account deleted: log in again")));
   }
 
   /**
@@ -110,7 +101,7 @@ public final class SseBridge {
       error(ctx, e.code, e.getMessage());
       return;
     }
-    FeedEvent.Encoding<String> encoding = encodingOrAnswer(ctx, jsonRecord, htmlRecord);
+    Rendering encoding = encodingOrAnswer(ctx, jsonRecord, htmlRecord);
     if (encoding == null) {
       return;
     }
@@ -128,7 +119,7 @@ public final class SseBridge {
           stream.onClose(() -> {
             vertx.cancelTimer(expiry);
             sessions.remove(session);
-            fanout.remove(room, session);
+            engine.unsubscribe(room, session);
             session.stop();
             closed(stream);
           });
@@ -151,7 +142,7 @@ public final class SseBridge {
     if (refusedWhileShuttingDown(ctx)) {
       return;
     }
-    FeedEvent.Encoding<String> encoding = encodingOrAnswer(ctx, statsJson, statsHtml);
+    StatsRendering encoding = encodingOrAnswer(ctx, statsJson, statsHtml);
     if (encoding == null) {
       return;
     }
@@ -165,16 +156,17 @@ public final class SseBridge {
         .onFailure(e -> error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
 
-  private void watchDashboard(RoutingContext ctx, FeedEvent.Encoding<String> encoding, Identity reader) {
+  private void watchDashboard(RoutingContext ctx, StatsRendering encoding, Identity reader) {
     SseStream stream = open(ctx);
     readers.put(stream, reader);
     long expiry = endAtExpiry(stream, reader);
     dashboards.put(stream, encoding);
     if (statsConsumer == null) {
       statsConsumer = vertx.eventBus().consumer(Addresses.STATS_FEED, msg -> {
-        FeedEvent snapshot = new FeedEvent(msg.body());
-        for (Map.Entry<SseStream, FeedEvent.Encoding<String>> watcher : new ArrayList<>(dashboards.entrySet())) {
-          send(watcher.getKey(), snapshot.encoded(watcher.getValue()));
+        // Each rendering once per snapshot, however many dashboards want it.
+        Map<StatsRendering, String> rendered = new HashMap<>(4);
+        for (Map.Entry<SseStream, StatsRendering> watcher : new ArrayList<>(dashboards.entrySet())) {
+          send(watcher.getKey(), rendered.computeIfAbsent(watcher.getValue(), r -> r.record(msg.body())));
         }
       });
     }
@@ -188,7 +180,7 @@ public final class SseBridge {
       closed(stream);
     });
     vertx.eventBus().<JsonObject>request(Addresses.STATS, new JsonObject())
-        .onSuccess(reply -> send(stream, new FeedEvent(reply.body()).encoded(encoding)))
+        .onSuccess(reply -> send(stream, encoding.record(reply.body())))
         .onFailure(e -> stream.close("figures unavailable: " + Failure.messageOf(e)));
   }
 
@@ -247,7 +239,7 @@ public final class SseBridge {
     int told = streams.size();
     new ArrayList<>(sessions).forEach(SseSession::shutDown);
     for (SseStream stream : new ArrayList<>(streams)) {
-      stream.end("shutdown", new JsonObject().put("type", "shutdown").put("message", FeedSession.GOING_AWAY + " reconnect"));
+      stream.end("shutdown", new JsonObject().put("type", "shutdown").put("message", Disconnect.GOING_AWAY_PREFIX + " reconnect"));
     }
     return told;
   }
@@ -265,13 +257,11 @@ public final class SseBridge {
     }
   }
 
-  /** True for {@code ?format=json}, false for the default HTML fragments. */
   /**
    * The rendering the request asks for ({@code ?format=json} or the default HTML), or null after answering
    * 400 for an unknown format or 406 for a client that does not accept an event stream.
    */
-  private static FeedEvent.Encoding<String> encodingOrAnswer(RoutingContext ctx, FeedEvent.Encoding<String> json,
-                                                             FeedEvent.Encoding<String> html) {
+  private static <R> R encodingOrAnswer(RoutingContext ctx, R json, R html) {
     boolean wantsJson;
     try {
       wantsJson = wantsJson(ctx);

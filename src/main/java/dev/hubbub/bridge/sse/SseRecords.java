@@ -1,5 +1,7 @@
 package dev.hubbub.bridge.sse;
 
+import io.vertx.core.buffer.Buffer;
+
 import java.util.regex.Pattern;
 
 /** Text of the Server-Sent Events wire format (WHATWG HTML, "server-sent events"). */
@@ -26,6 +28,15 @@ final class SseRecords {
       record.append("data: ").append(line).append('\n');
     }
     return record.append('\n').toString();
+  }
+
+  /**
+   * One event record whose data is JSON bytes: the same bytes as {@link #event} gives for their text (JSON
+   * holds no raw line end, so it is one {@code data:} line), without decoding and encoding them again.
+   */
+  static Buffer event(long id, String event, Buffer json) {
+    String head = (id > 0 ? "id: " + id + "\n" : "") + "event: " + event + "\ndata: ";
+    return Buffer.buffer(head.length() + json.length() + 2).appendString(head).appendBuffer(json).appendString("\n\n");
   }
 
   /** A comment line: ignored by clients, it keeps idle connections (and proxies) from timing out. */

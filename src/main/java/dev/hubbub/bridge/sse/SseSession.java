@@ -1,11 +1,13 @@
 package dev.hubbub.bridge.sse;
 
 import dev.hubbub.auth.Identity;
-import dev.hubbub.bridge.FeedEvent;
 import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Events;
 import dev.hubbub.feed.Failure;
+import dev.hubbub.protocol.Disconnect;
+import dev.hubbub.protocol.FeedEvent;
+import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -27,15 +29,15 @@ final class SseSession extends FeedSession {
   private final SseBridge bridge;
   private final SseStream stream;
   private final String room;
-  private final FeedEvent.Encoding<String> encoding;
+  private final Rendering rendering;
   private final Identity reader;
   private JsonObject roster;
 
-  SseSession(SseBridge bridge, SseStream stream, String room, FeedEvent.Encoding<String> encoding, Identity reader) {
+  SseSession(SseBridge bridge, SseStream stream, String room, Rendering rendering, Identity reader) {
     this.bridge = bridge;
     this.stream = stream;
     this.room = room;
-    this.encoding = encoding;
+    this.rendering = rendering;
     this.reader = reader;
   }
 
@@ -43,8 +45,15 @@ final class SseSession extends FeedSession {
     return room;
   }
 
-  Identity reader() {
+  @Override
+  protected Identity reader() {
     return reader;
+  }
+
+  /** The reader may no longer read the room: the stream ends, saying why. */
+  @Override
+  protected void revoked(String reason) {
+    end(reason);
   }
 
   /** Ends the stream with {@code reason}, e.g. when the reader may no longer read the room. */
@@ -59,7 +68,7 @@ final class SseSession extends FeedSession {
    */
   void start(Long since, String epoch) {
     subscribing(since == null ? 0 : since);
-    bridge.fanout.add(room, this)
+    bridge.engine.subscribe(room, this)
         .compose(v -> {
           // Hold presence events too: they must follow the roster snapshot, not precede it.
           replaying();
@@ -95,23 +104,23 @@ final class SseSession extends FeedSession {
 
   @Override
   protected void write(FeedEvent event) {
-    stream.write(event.encoded(encoding));
+    stream.write(rendering.live(event));
   }
 
   @Override
   protected void writeHistory(List<JsonObject> events, boolean truncated, String epoch) {
-    stream.write(new FeedEvent(roster).encoded(encoding));
+    stream.write(rendering.record(roster));
     // The resume point's epoch, for clients that reconnect with ?epoch= (no id: it moves no resume point).
-    stream.write(new FeedEvent(new JsonObject().put("type", "history").put("room", room).put("epoch", epoch)
-        .put("truncated", truncated)).encoded(encoding));
+    stream.write(rendering.record(new JsonObject().put("type", "history").put("room", room).put("epoch", epoch)
+        .put("truncated", truncated)));
     if (truncated) {
       // The replay does not continue from Last-Event-ID (too wide a gap, beyond the head, another epoch):
       // say so before the latest events. `before` is the first seq that follows, 0 when none does.
-      stream.write(new FeedEvent(new JsonObject().put("type", "truncated").put("room", room)
-          .put("before", events.isEmpty() ? 0 : Events.seqOf(events.get(0))).put("epoch", epoch)).encoded(encoding));
+      stream.write(rendering.record(new JsonObject().put("type", "truncated").put("room", room)
+          .put("before", events.isEmpty() ? 0 : Events.seqOf(events.get(0))).put("epoch", epoch)));
     }
     for (JsonObject event : events) {
-      stream.write(new FeedEvent(event).encoded(encoding));
+      stream.write(rendering.record(event));
     }
   }
 
@@ -135,13 +144,13 @@ final class SseSession extends FeedSession {
   void shutDown() {
     long resumeAfter = lastSeq();
     stream.end("shutdown", new JsonObject().put("type", "shutdown").put("room", room).put("resumeAfter", resumeAfter)
-        .put("message", goingAway()));
+        .put("message", goingAway().reason()));
   }
 
   @Override
-  protected void disconnectSlow(String reason) {
+  protected void close(Disconnect disconnect) {
     log.info("closing slow event stream in room {}", room);
-    dev.hubbub.stats.ConnectionReporter.slowConsumerClosed(dev.hubbub.stats.ConnectionReporter.SSE);
-    stream.close(reason);
+    ConnectionReporter.slowConsumerClosed(ConnectionReporter.SSE);
+    stream.close(disconnect.reason());
   }
 }

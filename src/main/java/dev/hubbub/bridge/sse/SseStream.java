@@ -1,6 +1,8 @@
 package dev.hubbub.bridge.sse;
 
 import dev.hubbub.metrics.HubMetrics;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -13,13 +15,14 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class SseStream {
 
-  private final RoutingContext ctx;
+  /** The request alone, not its routing context: an idle stream should hold as little as it can. */
+  private final HttpServerRequest request;
   private final HttpServerResponse response;
   private Runnable onClose = () -> { };
   private boolean closed;
 
   private SseStream(RoutingContext ctx) {
-    this.ctx = ctx;
+    this.request = ctx.request();
     this.response = ctx.response();
   }
 
@@ -46,6 +49,13 @@ final class SseStream {
   }
 
   void write(String record) {
+    if (!isClosed()) {
+      HubMetrics.get().messageOut(HubMetrics.Transport.SSE);
+      response.write(record);
+    }
+  }
+
+  void write(Buffer record) {
     if (!isClosed()) {
       HubMetrics.get().messageOut(HubMetrics.Transport.SSE);
       response.write(record);
@@ -80,10 +90,10 @@ final class SseStream {
     response.write(SseRecords.event(0, event, data.encode()));
     response.end();
     closed();
-    if (ctx.request().version() == HttpVersion.HTTP_2) {
+    if (request.version() == HttpVersion.HTTP_2) {
       response.reset();
     } else {
-      ctx.request().connection().close();
+      request.connection().close();
     }
   }
 

@@ -3,10 +3,8 @@ package dev.hubbub.bridge.ws;
 import dev.hubbub.auth.Authenticator;
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Origins;
-import dev.hubbub.auth.RoomPolicy;
-import dev.hubbub.bridge.RoomFanout;
+import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.config.HubConfig;
-import dev.hubbub.feed.Addresses;
 import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.stats.ConnectionReporter;
@@ -34,7 +32,7 @@ public final class WebSocketBridge {
 
   final Vertx vertx;
   final HubConfig config;
-  final RoomFanout<WsSession> fanout;
+  final SessionEngine engine;
   final Authenticator authenticator;
   final LimitSettings limitSettings;
   final Limits limits;
@@ -42,21 +40,12 @@ public final class WebSocketBridge {
   private final ConnectionReporter reporter;
   private boolean shuttingDown;
 
-  public WebSocketBridge(Vertx vertx, HubConfig config, Authenticator authenticator) {
+  public WebSocketBridge(Vertx vertx, HubConfig config, Authenticator authenticator, SessionEngine engine) {
     this.vertx = vertx;
     this.config = config;
     this.authenticator = authenticator;
-    // One consumer per instance: members who may no longer read a room are taken out of it.
-    vertx.eventBus().<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {
-      RoomPolicy policy = RoomPolicy.fromJson(msg.body());
-      new ArrayList<>(sessions).forEach(session -> session.accessChanged(policy));
-    });
-    // A deleted account's connections close at once (4401), whatever their token's expiry.
-    vertx.eventBus().<JsonObject>consumer(Addresses.ACCOUNT_DELETED, msg -> {
-      String username = msg.body().getString("username");
-      new ArrayList<>(sessions).forEach(session -> session.accountDeleted(username));
-    });
-    this.fanout = new RoomFanout<>(vertx);
+    // Access changes and account deletions reach the sessions through the engine.
+    this.engine = engine;
     this.reporter = new ConnectionReporter(vertx, ConnectionReporter.WEBSOCKET);
     this.limitSettings = config.abuse();
     this.limits = Limits.of(vertx);
@@ -104,10 +93,12 @@ public final class WebSocketBridge {
       session.authenticate(credentials);
     }
     sessions.add(session);
+    engine.enter(session);
     reporter.report(sessions.size());
     ws.closeHandler(v -> {
       release.run();
       sessions.remove(session);
+      engine.exit(session);
       reporter.report(sessions.size());
       session.closed();
     });

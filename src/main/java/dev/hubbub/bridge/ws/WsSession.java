@@ -2,19 +2,17 @@ package dev.hubbub.bridge.ws;
 
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Identity;
-import dev.hubbub.auth.RoomPolicy;
-import dev.hubbub.bridge.FeedEvent;
-import dev.hubbub.bridge.FeedSession;
+import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
 import dev.hubbub.limits.RateGate;
-import dev.hubbub.store.AccountStore;
+import dev.hubbub.stats.ConnectionReporter;
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.Disconnect;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
@@ -24,14 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * One WebSocket connection: parses client frames, turns them into core commands, and writes feed events
- * and replies back as frames. A bad frame is answered with an {@code error} frame and the socket stays open.
+ * One WebSocket connection, a thin adapter: parses client frames, turns them into core commands, and
+ * writes replies back as frames; its room membership (feed, replay, commands) is a {@link WsRoom}, under
+ * the engine's rules. It owns the connection's identity, token expiry and closing. A bad frame is answered
+ * with an {@code error} frame and the socket stays open.
  */
-final class WsSession extends FeedSession {
+final class WsSession implements SessionEngine.Member, Messages.Sink {
 
   private static final Logger log = LoggerFactory.getLogger(WsSession.class);
 
@@ -50,20 +49,18 @@ final class WsSession extends FeedSession {
   /** Frames a client may send while its join or auth is still being answered; they are handled in order after it. */
   static final int MAX_FRAMES_WHILE_JOINING = 64;
 
-  private final WebSocketBridge bridge;
-  private final ServerWebSocket ws;
-  private final EventBus bus;
-  private final String id = UUID.randomUUID().toString();
-  private final ArrayDeque<String> heldFrames = new ArrayDeque<>();
+  final WebSocketBridge bridge;
+  final ServerWebSocket ws;
+  final String id = UUID.randomUUID().toString();
+  /** Frames that came while a join or auth was being answered; made on first use. */
+  private ArrayDeque<String> heldFrames;
   private boolean joining;
   private boolean authenticating;
   private boolean closed;
-  private String room;
-  private String username;
+  /** The room joined, or null. */
+  private WsRoom room;
   /** Who this connection is: a verified user, a guest, or null before the first join or auth. */
   private Identity identity;
-  /** The identity the current room was joined with (for a guest, with the name it took). */
-  private Identity member;
   private long expiryTimer = -1;
   private final RateGate rate;
   /** Until the first join or authentication; then -1. */
@@ -72,7 +69,6 @@ final class WsSession extends FeedSession {
   WsSession(WebSocketBridge bridge, ServerWebSocket ws) {
     this.bridge = bridge;
     this.ws = ws;
-    this.bus = bridge.vertx.eventBus();
     this.rate = new RateGate(bridge.limits, bridge.limitSettings, System.nanoTime());
     int joinSeconds = bridge.limitSettings.joinTimeoutSeconds();
     this.joinTimer = bridge.vertx.setTimer(joinSeconds * 1000L, t -> {
@@ -80,27 +76,7 @@ final class WsSession extends FeedSession {
       closeWith(CLOSE_POLICY, "join or authenticate within " + joinSeconds + "s");
     });
     // Our own reassembly rather than textMessageHandler: text must be valid UTF-8, or the socket closes with 1007.
-    Messages messages = new Messages(bridge.config.limits().maxFrameBytes(), new Messages.Sink() {
-      @Override
-      public void text(String message) {
-        onText(message);
-      }
-
-      @Override
-      public void binary() {
-        error("binary frames are not supported: send JSON text frames", null);
-      }
-
-      @Override
-      public void tooBig() {
-        closeTooBig();
-      }
-
-      @Override
-      public void invalidUtf8() {
-        closeWith(CLOSE_INVALID_DATA, "invalid UTF-8 in a text message");
-      }
-    });
+    Messages messages = new Messages(bridge.config.limits().maxFrameBytes(), this);
     ws.frameHandler(messages::frame);
     ws.exceptionHandler(this::onException);
   }
@@ -123,13 +99,13 @@ final class WsSession extends FeedSession {
       Identity verified = result.result();
       if (identity != null && !identity.guest() && !identity.username().equals(verified.username())) {
         error("this connection is logged in as '" + identity.username() + "': reconnect to switch users", null);
-      } else if (room != null && member.guest()) {
+      } else if (room != null && room.member.guest()) {
         error("leave the room before logging in", null);
       } else {
         identity = verified;
         cancelJoinTimer();
-        if (member != null) {
-          member = verified;
+        if (room != null) {
+          room.member = verified;
         }
         scheduleExpiry(verified.expiresAt());
         send(new JsonObject().put("type", "authenticated").put("username", verified.username())
@@ -185,20 +161,39 @@ final class WsSession extends FeedSession {
     }
   }
 
-  /** An account was deleted: if this connection is logged in as it, it closes with 4401. */
-  void accountDeleted(String deleted) {
-    if (identity != null && !identity.guest() && AccountStore.key(identity.username()).equals(AccountStore.key(deleted))) {
+  /** The account this connection is logged in as was deleted: it closes with 4401. */
+  @Override
+  public void accountDeleted(String accountKey) {
+    if (SessionEngine.isAccount(identity, accountKey)) {
       refuse("account deleted: log in again");
     }
   }
 
-  /** A room's access changed: a member who may no longer read it is taken out, and told why. */
-  void accessChanged(RoomPolicy policy) {
-    if (room != null && room.equals(policy.room()) && !policy.canRead(member)) {
-      String left = room;
+  /** The room's access changed and {@code revoked}'s member may no longer read it: it leaves the room, told why. */
+  void revoked(WsRoom revoked, String reason) {
+    if (room == revoked) {
       leaveRoom();
-      error("room '" + left + "' is now members-only", null);
+      error(reason, null);
     }
+  }
+
+  boolean isIn(WsRoom joined) {
+    return room == joined;
+  }
+
+  @Override
+  public void text(String message) {
+    onText(message);
+  }
+
+  @Override
+  public void binary() {
+    error("binary frames are not supported: send JSON text frames", null);
+  }
+
+  @Override
+  public void invalidUtf8() {
+    closeWith(CLOSE_INVALID_DATA, "invalid UTF-8 in a text message");
   }
 
   /** Vert.x reports an oversized frame or message as an exception; answer it with the standard close code. */
@@ -213,6 +208,11 @@ final class WsSession extends FeedSession {
     }
   }
 
+  @Override
+  public void tooBig() {
+    closeTooBig();
+  }
+
   private void closeTooBig() {
     closeWith(CLOSE_TOO_BIG, "message too big: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
   }
@@ -223,7 +223,7 @@ final class WsSession extends FeedSession {
       return;
     }
     closed = true;
-    heldFrames.clear();
+    heldFrames = null;
     cancelExpiry();
     leaveRoom();
     if (!ws.isClosed()) {
@@ -249,6 +249,9 @@ final class WsSession extends FeedSession {
       }
     }
     if (joining || authenticating) {
+      if (heldFrames == null) {
+        heldFrames = new ArrayDeque<>();
+      }
       if (heldFrames.size() >= MAX_FRAMES_WHILE_JOINING) {
         error("too many frames before the join was answered; frame dropped", null);
       } else {
@@ -292,39 +295,31 @@ final class WsSession extends FeedSession {
   private void join(JsonObject frame) {
     String newRoom = Rules.room(frame);
     Identity joiner = joiner(frame);
-    String newName = joiner.username();
     Long since = Rules.optionalResumePoint(frame, "since");
     String epoch = Rules.optionalEpoch(frame.getValue("epoch"), "field 'epoch'");
     leaveRoom();
     joining = true;
-    subscribing(since == null ? 0 : since);
-    // The core refuses the join (and so the replay) to whoever may not use the room.
-    bridge.fanout.add(newRoom, this)
-        .compose(v -> request(Addresses.JOIN, joiner.into(new JsonObject().put("room", newRoom).put("session", id))))
-        .onComplete(result -> {
-          joining = false;
-          if (result.succeeded() && !closed) {
-            cancelJoinTimer();
-            room = newRoom;
-            username = newName;
-            member = joiner;
-            JsonObject reply = result.result().body();
-            send(new JsonObject().put("type", "welcome").put("room", newRoom).put("username", newName)
-                .put("users", reply.getJsonArray("users")));
-            replaying();
-            replayHistory(newRoom, since, epoch);
-          } else {
-            bridge.fanout.remove(newRoom, this);
-            stop();
-            if (result.succeeded()) {
-              // The socket closed while the join was in flight: undo it so the roster stays true.
-              request(Addresses.LEAVE, new JsonObject().put("room", newRoom).put("session", id));
-            } else {
-              error(Failure.messageOf(result.cause()), null);
-            }
-          }
-          drainHeldFrames();
-        });
+    WsRoom joined = new WsRoom(this, newRoom, joiner);
+    joined.join(since == null ? 0 : since).onComplete(result -> {
+      joining = false;
+      if (result.succeeded() && !closed) {
+        cancelJoinTimer();
+        room = joined;
+        send(new JsonObject().put("type", "welcome").put("room", newRoom).put("username", joiner.username())
+            .put("users", result.result().body().getJsonArray("users")));
+        joined.replayHistory(since, epoch);
+      } else {
+        bridge.engine.unsubscribe(newRoom, joined);
+        joined.stop();
+        if (result.succeeded()) {
+          // The socket closed while the join was in flight: undo it so the roster stays true.
+          request(Addresses.LEAVE, new JsonObject().put("room", newRoom).put("session", id));
+        } else {
+          error(Failure.messageOf(result.cause()), null);
+        }
+      }
+      drainHeldFrames();
+    });
   }
 
   /**
@@ -343,76 +338,33 @@ final class WsSession extends FeedSession {
     return identity;
   }
 
-  /** With {@code since}, a resume in the client's {@code epoch} (null: not checked). */
-  private void replayHistory(String joinedRoom, Long since, String epoch) {
-    JsonObject query = member.into(new JsonObject().put("room", joinedRoom));
-    if (since != null) {
-      query.put("since", since).put("epoch", epoch);
-    }
-    request(Addresses.HISTORY, query).onComplete(result -> {
-      if (!joinedRoom.equals(room)) {
-        return; // left or switched rooms meanwhile
-      }
-      if (result.succeeded()) {
-        JsonObject history = result.result().body();
-        replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
-            history.getBoolean("truncated"), history.getString("epoch"));
-      } else {
-        error("history unavailable: " + Failure.messageOf(result.cause()), null);
-        replay(List.of(), false, "");
-      }
-    });
-  }
-
   private void chat(JsonObject frame) {
-    if (room == null) {
-      throw Failure.badRequest("join a room before chatting");
-    }
-    command(Addresses.CHAT, new JsonObject().put("text", Rules.string(frame, "text")), Rules.optionalCid(frame));
+    joined("join a room before chatting")
+        .command(Addresses.CHAT, new JsonObject().put("text", Rules.string(frame, "text")), Rules.optionalCid(frame));
   }
 
   /** {@code edit {id, text, cid?}}: only one's own messages; everyone then sees {@code edited}. */
   private void edit(JsonObject frame) {
-    if (room == null) {
-      throw Failure.badRequest("join a room before editing");
-    }
-    command(Addresses.EDIT, new JsonObject().put("id", Rules.messageId(frame)).put("text", Rules.string(frame, "text")),
-        Rules.optionalCid(frame));
+    joined("join a room before editing").command(Addresses.EDIT,
+        new JsonObject().put("id", Rules.messageId(frame)).put("text", Rules.string(frame, "text")), Rules.optionalCid(frame));
   }
 
   /** {@code delete {id, cid?}}: only one's own messages; everyone then sees {@code deleted}. */
   private void delete(JsonObject frame) {
-    if (room == null) {
-      throw Failure.badRequest("join a room before deleting");
-    }
-    command(Addresses.DELETE, new JsonObject().put("id", Rules.messageId(frame)), Rules.optionalCid(frame));
+    joined("join a room before deleting").command(Addresses.DELETE, new JsonObject().put("id", Rules.messageId(frame)), Rules.optionalCid(frame));
   }
 
-  /**
-   * Sends a write command as this session's user in its room. With a {@code cid} the client gets
-   * {@code ack {cid, id, seq}} once the event is committed; a failure is an {@code error} frame carrying the cid.
-   */
-  private void command(String address, JsonObject command, String cid) {
-    member.into(command.put("room", room));
-    if (cid != null) {
-      command.put("cid", cid);
+  private WsRoom joined(String otherwise) {
+    if (room == null) {
+      throw Failure.badRequest(otherwise);
     }
-    request(address, command)
-        .onSuccess(reply -> {
-          if (cid != null) {
-            JsonObject stored = reply.body();
-            send(new JsonObject().put("type", "ack").put("cid", cid).put("id", stored.getString("id")).put("seq", stored.getLong("seq")));
-          }
-        })
-        .onFailure(e -> error(Failure.messageOf(e), cid));
+    return room;
   }
 
   private void leave() {
-    if (room == null) {
-      throw Failure.badRequest("not in a room");
-    }
-    String leftRoom = room;
-    String leftName = username;
+    WsRoom left = joined("not in a room");
+    String leftRoom = left.room;
+    String leftName = left.member.username();
     leaveRoom();
     send(new JsonObject().put("type", "left").put("room", leftRoom).put("username", leftName));
   }
@@ -425,38 +377,38 @@ final class WsSession extends FeedSession {
   }
 
   private void leaveRoom() {
-    if (room == null) {
-      return;
+    if (room != null) {
+      WsRoom left = room;
+      room = null;
+      left.leave();
     }
-    bridge.fanout.remove(room, this);
-    stop();
-    request(Addresses.LEAVE, new JsonObject().put("room", room).put("session", id))
-        .onFailure(e -> {
-          // During shutdown presence may be gone before us; the roster goes with it.
-          if (!bridge.shuttingDown()) {
-            log.warn("leave of session {} failed: {}", id, e.getMessage());
-          }
-        });
-    room = null;
-    username = null;
-    member = null;
+  }
+
+  void leaveFailed(Throwable e) {
+    // During shutdown presence may be gone before us; the roster goes with it.
+    if (!bridge.shuttingDown()) {
+      log.warn("leave of session {} failed: {}", id, e.getMessage());
+    }
   }
 
   private void drainHeldFrames() {
-    while (!joining && !authenticating && !closed && !heldFrames.isEmpty()) {
+    while (!joining && !authenticating && !closed && heldFrames != null && !heldFrames.isEmpty()) {
       onText(heldFrames.pollFirst());
+    }
+    if (heldFrames != null && heldFrames.isEmpty()) {
+      heldFrames = null;
     }
   }
 
-  private Future<Message<JsonObject>> request(String address, JsonObject body) {
-    return bus.request(address, body);
+  Future<Message<JsonObject>> request(String address, JsonObject body) {
+    return bridge.vertx.eventBus().request(address, body);
   }
 
   private static String abbreviate(String s) {
     return s.length() > 32 ? s.substring(0, 32) + "..." : s;
   }
 
-  private void error(String message, String cid) {
+  void error(String message, String cid) {
     error(message, cid, 0);
   }
 
@@ -473,45 +425,26 @@ final class WsSession extends FeedSession {
   }
 
   /** Writes a reply frame (welcome, ack, error...) under the same slow-consumer rule as feed events. */
-  private void send(JsonObject frame) {
+  void send(JsonObject frame) {
     if (transportClosed()) {
       return;
     }
     if (ws.writeQueueFull()) {
       HubMetrics.get().slowConsumer();
-      disconnectSlow("slow consumer: reconnect and resume after seq " + lastSeq());
+      disconnect(Disconnect.slow(room == null ? 0 : room.lastSeq()));
     } else {
       HubMetrics.get().messageOut(HubMetrics.Transport.WS);
       ws.writeTextMessage(frame.encode());
     }
   }
 
-  @Override
-  protected void write(FeedEvent event) {
-    HubMetrics.get().messageOut(HubMetrics.Transport.WS);
-    ws.writeTextMessage(event.text());
-  }
-
-  @Override
-  protected void writeHistory(List<JsonObject> events, boolean truncated, String epoch) {
-    JsonObject frame = new JsonObject().put("type", "history").put("room", room).put("messages", new JsonArray(List.copyOf(events)))
-        .put("truncated", truncated).put("epoch", epoch);
-    send(frame);
-  }
-
-  @Override
-  protected boolean writeQueueFull() {
-    return ws.writeQueueFull();
-  }
-
   /** Closed by us, or by the peer before our close handler ran (then writing would throw). */
-  @Override
-  protected boolean transportClosed() {
+  boolean transportClosed() {
     return closed || ws.isClosed();
   }
 
-  @Override
-  protected void failed(Throwable cause) {
+  /** Writing failed: the connection is unusable. */
+  void failed(Throwable cause) {
     log.debug("WebSocket {} failed while writing, closing it: {}", id, cause.toString());
     closed = true;
     cancelExpiry();
@@ -526,21 +459,21 @@ final class WsSession extends FeedSession {
     if (transportClosed()) {
       return Future.succeededFuture();
     }
-    String reason = goingAway();
+    String reason = (room == null ? Disconnect.goingAway(0) : room.goingAway()).reason();
     closed = true;
     cancelExpiry();
     leaveRoom();
     return ws.close(CLOSE_GOING_AWAY, reason).recover(e -> Future.succeededFuture());
   }
 
-  @Override
-  protected void disconnectSlow(String reason) {
+  /** Closes for {@code disconnect} (a slow consumer), with its resume point in the reason. */
+  void disconnect(Disconnect disconnect) {
     log.info("closing slow WebSocket {} in room {}", id, room);
-    dev.hubbub.stats.ConnectionReporter.slowConsumerClosed(dev.hubbub.stats.ConnectionReporter.WEBSOCKET);
+    ConnectionReporter.slowConsumerClosed(ConnectionReporter.WEBSOCKET);
     closed = true;
     leaveRoom();
     if (!ws.isClosed()) {
-      ws.close(CLOSE_SLOW, reason);
+      ws.close(disconnect.kind() == Disconnect.Kind.SLOW ? CLOSE_SLOW : CLOSE_GOING_AWAY, disconnect.reason());
     }
   }
 }

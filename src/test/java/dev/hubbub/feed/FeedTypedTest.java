@@ -1,5 +1,6 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.Promise;
@@ -11,28 +12,26 @@ import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-/** Every room-feed publication, presence or persisted, carries its own key for the bridges' shared encodings. */
+/** Every room-feed publication, presence or persisted, is one typed event (no JSON copy per consumer). */
 @ExtendWith(VertxExtension.class)
-class FeedKeyTest {
+class FeedTypedTest {
 
   private static final List<String> EXPECTED = List.of("joined", "roster", "chat", "edited", "left", "roster");
 
   @Test
-  void everyFeedEventCarriesAUniqueKey(Vertx vertx, VertxTestContext ctx) {
+  void everyFeedEventIsTyped(Vertx vertx, VertxTestContext ctx) {
     List<String> types = new CopyOnWriteArrayList<>();
-    List<String> keys = new CopyOnWriteArrayList<>();
+    List<Object> bodies = new CopyOnWriteArrayList<>();
     Promise<Void> all = Promise.promise();
-    MessageConsumer<JsonObject> observer = vertx.eventBus().consumer(Addresses.roomFeed("keys"), msg -> {
-      types.add(msg.body().getString("type"));
-      keys.add(msg.headers().get(Addresses.EVENT_KEY_HEADER));
+    MessageConsumer<Object> observer = vertx.eventBus().consumer(Addresses.roomFeed("keys"), msg -> {
+      bodies.add(msg.body());
+      types.add(msg.body() instanceof FeedEvent e ? e.type() : String.valueOf(msg.body()));
       if (types.size() == EXPECTED.size()) {
         all.complete();
       }
@@ -52,9 +51,7 @@ class FeedKeyTest {
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertEquals(EXPECTED, types);
-          keys.forEach(key -> assertNotNull(key, "a feed event without a key: " + types));
-          Set<String> distinct = new HashSet<>(keys);
-          assertEquals(keys.size(), distinct.size(), "keys are unique: " + keys);
+          bodies.forEach(body -> assertInstanceOf(FeedEvent.class, body, "an untyped feed event: " + types));
           ctx.completeNow();
         })));
   }

@@ -1,11 +1,10 @@
 package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.auth.Authenticator;
+import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.config.HubConfig;
-import dev.hubbub.feed.Addresses;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -14,25 +13,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event-bus bridge over plain TCP, for clients in any language: each frame is a 4-byte big-endian
- * length followed by that many bytes of JSON, as in vertx-tcp-eventbus-bridge. Deployed once per event
- * loop on a shared port; each instance has its own fan-out.
+ * length followed by that many bytes of JSON, as in vertx-tcp-eventbus-bridge. Mounted by each HTTP
+ * server instance (one per event loop) on a shared port, so its sessions share that loop's engine.
  */
-public class TcpBridgeVerticle extends VerticleBase {
+public final class TcpBridge {
 
-  private static final Logger log = LoggerFactory.getLogger(TcpBridgeVerticle.class);
+  private static final Logger log = LoggerFactory.getLogger(TcpBridge.class);
 
-  private BusBridge bridge;
+  private final Vertx vertx;
+  private final BusBridge bridge;
 
-  @Override
-  public Future<?> start() {
-    HubConfig config = HubConfig.from(config());
-    return Authenticator.create(vertx, config.auth()).compose(authenticator -> {
-      bridge = new BusBridge(vertx, config, Dialect.TCP, authenticator);
-      return listen(config);
-    });
+  public TcpBridge(Vertx vertx, HubConfig config, Authenticator authenticator, SessionEngine engine) {
+    this.vertx = vertx;
+    this.bridge = new BusBridge(vertx, config, Dialect.TCP, authenticator, engine);
   }
 
-  private Future<?> listen(HubConfig config) {
+  public Future<?> listen(HubConfig config) {
     NetServerOptions options = new NetServerOptions().setHost(config.tcp().host()).setPort(config.tcp().port());
     return vertx.createNetServer(options)
         .connectHandler(this::accept)
@@ -64,12 +60,9 @@ public class TcpBridgeVerticle extends VerticleBase {
     socket.exceptionHandler(e -> log.debug("TCP bridge socket error: {}", e.getMessage()));
   }
 
-  /** Undeployed at shutdown before the core: every client gets its going-away {@code err} frames first. */
-  @Override
-  public Future<?> stop() {
-    int told = bridge == null ? 0 : bridge.shutDown();
-    vertx.eventBus().send(Addresses.SHUTDOWN_TOLD, new JsonObject().put("bridge", told));
-    return Future.succeededFuture();
+  /** Shutdown, before the core: every client gets its going-away {@code err} frames; returns how many. */
+  public int shutDown() {
+    return bridge.shutDown();
   }
 
   /**

@@ -1,0 +1,141 @@
+package dev.hubbub.bridge.ws;
+
+import dev.hubbub.auth.Identity;
+import dev.hubbub.bridge.FeedSession;
+import dev.hubbub.feed.Addresses;
+import dev.hubbub.feed.Failure;
+import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.Disconnect;
+import dev.hubbub.protocol.FeedEvent;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * A WebSocket connection's membership of one room: its subscription to the room's feed (replay, then
+ * live, under the engine's rules), and the write commands it sends as the member it joined as. Made for
+ * each join; the connection ({@link WsSession}) holds at most one.
+ */
+final class WsRoom extends FeedSession {
+
+  private final WsSession session;
+  final String room;
+  /** The identity the room was joined with (for a guest, with the name it took). */
+  Identity member;
+
+  WsRoom(WsSession session, String room, Identity member) {
+    this.session = session;
+    this.room = room;
+    this.member = member;
+  }
+
+  /**
+   * Subscribes first, then joins (the core refuses whoever may not use the room), so nothing published
+   * meanwhile is missed. Completes with the join's reply.
+   */
+  Future<Message<JsonObject>> join(long since) {
+    subscribing(since);
+    return session.bridge.engine.subscribe(room, this)
+        .compose(v -> session.request(Addresses.JOIN, member.into(new JsonObject().put("room", room).put("session", session.id))));
+  }
+
+  /** Replays the history (after {@code since} in the client's {@code epoch}, when given), then goes live. */
+  void replayHistory(Long since, String epoch) {
+    replaying();
+    JsonObject query = member.into(new JsonObject().put("room", room));
+    if (since != null) {
+      query.put("since", since).put("epoch", epoch);
+    }
+    session.request(Addresses.HISTORY, query).onComplete(result -> {
+      if (!session.isIn(this)) {
+        return; // left or switched rooms meanwhile
+      }
+      if (result.succeeded()) {
+        JsonObject history = result.result().body();
+        replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
+            history.getBoolean("truncated"), history.getString("epoch"));
+      } else {
+        session.error("history unavailable: " + Failure.messageOf(result.cause()), null);
+        replay(List.of(), false, "");
+      }
+    });
+  }
+
+  /**
+   * Sends a write command as this member in this room. With a {@code cid} the client gets
+   * {@code ack {cid, id, seq}} once the event is committed; a failure is an {@code error} frame carrying the cid.
+   */
+  void command(String address, JsonObject command, String cid) {
+    member.into(command.put("room", room));
+    if (cid != null) {
+      command.put("cid", cid);
+    }
+    session.request(address, command)
+        .onSuccess(reply -> {
+          if (cid != null) {
+            JsonObject stored = reply.body();
+            session.send(new JsonObject().put("type", "ack").put("cid", cid).put("id", stored.getString("id")).put("seq", stored.getLong("seq")));
+          }
+        })
+        .onFailure(e -> session.error(Failure.messageOf(e), cid));
+  }
+
+  /** Out of the feed, and out of the room's presence so others see it. */
+  void leave() {
+    session.bridge.engine.unsubscribe(room, this);
+    stop();
+    session.request(Addresses.LEAVE, new JsonObject().put("room", room).put("session", session.id))
+        .onFailure(e -> session.leaveFailed(e));
+  }
+
+  @Override
+  protected void write(FeedEvent event) {
+    HubMetrics.get().messageOut(HubMetrics.Transport.WS);
+    // The event's UTF-8 bytes as they are, shared by every subscriber: writeTextMessage(String) would
+    // encode the text again for each one. (The public API has no text frame from a Buffer.)
+    session.ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) event.json()).getByteBuf(), true));
+  }
+
+  @Override
+  protected void writeHistory(List<JsonObject> events, boolean truncated, String epoch) {
+    session.send(new JsonObject().put("type", "history").put("room", room).put("messages", new JsonArray(List.copyOf(events)))
+        .put("truncated", truncated).put("epoch", epoch));
+  }
+
+  @Override
+  protected boolean writeQueueFull() {
+    return session.ws.writeQueueFull();
+  }
+
+  @Override
+  protected boolean transportClosed() {
+    return session.transportClosed();
+  }
+
+  @Override
+  protected void failed(Throwable cause) {
+    session.failed(cause);
+  }
+
+  @Override
+  protected void close(Disconnect disconnect) {
+    session.disconnect(disconnect);
+  }
+
+  @Override
+  protected Identity reader() {
+    return session.isIn(this) ? member : null;
+  }
+
+  /** The room's access changed and this member may no longer read it: it leaves the room, told why. */
+  @Override
+  protected void revoked(String reason) {
+    session.revoked(this, reason);
+  }
+}
