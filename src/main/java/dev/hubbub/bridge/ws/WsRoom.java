@@ -7,8 +7,6 @@ import dev.hubbub.feed.Failure;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.protocol.FeedEvent;
-import io.vertx.core.Future;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -37,16 +35,33 @@ final class WsRoom extends FeedSession {
 
   /**
    * Subscribes first, then joins (the core refuses whoever may not use the room), so nothing published
-   * meanwhile is missed. Completes with the join's reply.
+   * meanwhile is missed; accepted, the client is welcomed with the roster and gets the history, then live
+   * events. With {@code since}, a resume in the client's {@code epoch} (null: not checked).
    */
-  Future<Message<JsonObject>> join(long since) {
-    subscribing(since);
-    return session.bridge.engine.subscribe(room, this)
-        .compose(v -> session.request(Addresses.JOIN, member.into(new JsonObject().put("room", room).put("session", session.id))));
+  void start(Long since, String epoch) {
+    subscribing(since == null ? 0 : since);
+    session.bridge.engine.subscribe(room, this)
+        .compose(v -> session.request(Addresses.JOIN, member.into(new JsonObject().put("room", room).put("session", session.id))))
+        .onComplete(result -> {
+          if (result.succeeded() && session.entered(this)) {
+            session.send(new JsonObject().put("type", "welcome").put("room", room).put("username", member.username())
+                .put("users", result.result().body().getJsonArray("users")));
+            replayHistory(since, epoch);
+          } else {
+            session.bridge.engine.unsubscribe(room, this);
+            stop();
+            if (result.succeeded()) {
+              // The socket closed while the join was in flight: undo it so the roster stays true.
+              session.request(Addresses.LEAVE, new JsonObject().put("room", room).put("session", session.id));
+            } else {
+              session.error(Failure.messageOf(result.cause()), null);
+            }
+          }
+          session.joinAnswered();
+        });
   }
 
-  /** Replays the history (after {@code since} in the client's {@code epoch}, when given), then goes live. */
-  void replayHistory(Long since, String epoch) {
+  private void replayHistory(Long since, String epoch) {
     replaying();
     JsonObject query = member.into(new JsonObject().put("room", room));
     if (since != null) {

@@ -279,47 +279,34 @@ final class WsSession implements SessionEngine.Member, Messages.Sink {
         refuse("authentication required: send {\"type\":\"auth\",\"token\":...} first, or log in");
         return;
       }
-      switch ((String) type) {
-        case "join" -> join(frame);
-        case "chat" -> chat(frame);
-        case "edit" -> edit(frame);
-        case "delete" -> delete(frame);
-        case "leave" -> leave();
-        default -> throw Failure.badRequest("unknown type '" + abbreviate((String) type) + "'");
-      }
+      WsFrames.handle(this, (String) type, frame);
     } catch (Failure.Rejected e) {
       error(e.getMessage(), null);
     }
   }
 
-  private void join(JsonObject frame) {
-    String newRoom = Rules.room(frame);
-    Identity joiner = joiner(frame);
-    Long since = Rules.optionalResumePoint(frame, "since");
-    String epoch = Rules.optionalEpoch(frame.getValue("epoch"), "field 'epoch'");
+  /** A join: leaves the current room, then holds further frames until the core has answered. */
+  void join(JsonObject frame, String newRoom, Long since, String epoch) {
+    WsRoom next = new WsRoom(this, newRoom, joiner(frame));
     leaveRoom();
     joining = true;
-    WsRoom joined = new WsRoom(this, newRoom, joiner);
-    joined.join(since == null ? 0 : since).onComplete(result -> {
-      joining = false;
-      if (result.succeeded() && !closed) {
-        cancelJoinTimer();
-        room = joined;
-        send(new JsonObject().put("type", "welcome").put("room", newRoom).put("username", joiner.username())
-            .put("users", result.result().body().getJsonArray("users")));
-        joined.replayHistory(since, epoch);
-      } else {
-        bridge.engine.unsubscribe(newRoom, joined);
-        joined.stop();
-        if (result.succeeded()) {
-          // The socket closed while the join was in flight: undo it so the roster stays true.
-          request(Addresses.LEAVE, new JsonObject().put("room", newRoom).put("session", id));
-        } else {
-          error(Failure.messageOf(result.cause()), null);
-        }
-      }
-      drainHeldFrames();
-    });
+    next.start(since, epoch);
+  }
+
+  /** The join of {@code joined} was accepted: it is this connection's room now, unless the connection closed meanwhile. */
+  boolean entered(WsRoom joined) {
+    if (closed) {
+      return false;
+    }
+    cancelJoinTimer();
+    room = joined;
+    return true;
+  }
+
+  /** The join was answered, either way: the frames held meanwhile are handled now. */
+  void joinAnswered() {
+    joining = false;
+    drainHeldFrames();
   }
 
   /**
@@ -338,30 +325,14 @@ final class WsSession implements SessionEngine.Member, Messages.Sink {
     return identity;
   }
 
-  private void chat(JsonObject frame) {
-    joined("join a room before chatting")
-        .command(Addresses.CHAT, new JsonObject().put("text", Rules.string(frame, "text")), Rules.optionalCid(frame));
-  }
-
-  /** {@code edit {id, text, cid?}}: only one's own messages; everyone then sees {@code edited}. */
-  private void edit(JsonObject frame) {
-    joined("join a room before editing").command(Addresses.EDIT,
-        new JsonObject().put("id", Rules.messageId(frame)).put("text", Rules.string(frame, "text")), Rules.optionalCid(frame));
-  }
-
-  /** {@code delete {id, cid?}}: only one's own messages; everyone then sees {@code deleted}. */
-  private void delete(JsonObject frame) {
-    joined("join a room before deleting").command(Addresses.DELETE, new JsonObject().put("id", Rules.messageId(frame)), Rules.optionalCid(frame));
-  }
-
-  private WsRoom joined(String otherwise) {
+  WsRoom joined(String otherwise) {
     if (room == null) {
       throw Failure.badRequest(otherwise);
     }
     return room;
   }
 
-  private void leave() {
+  void leave() {
     WsRoom left = joined("not in a room");
     String leftRoom = left.room;
     String leftName = left.member.username();
@@ -402,10 +373,6 @@ final class WsSession implements SessionEngine.Member, Messages.Sink {
 
   Future<Message<JsonObject>> request(String address, JsonObject body) {
     return bridge.vertx.eventBus().request(address, body);
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 32 ? s.substring(0, 32) + "..." : s;
   }
 
   void error(String message, String cid) {
