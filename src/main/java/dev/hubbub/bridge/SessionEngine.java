@@ -27,6 +27,7 @@ import java.util.Set;
  *   <li>room → subscriptions, with ONE event-bus consumer per room, registered for the first
  *       subscription and removed with the last; each event is handed to every subscription as the same
  *       typed {@link FeedEvent}, whose wire forms are built once per node;</li>
+ *   <li>token expiry ({@link #atExpiry}), the same rule for every transport;</li>
  *   <li>revocation: when a room's access changes, every subscription whose reader may no longer read it
  *       is {@linkplain FeedSession#revoked revoked}; when an account is deleted, every connection that acts
  *       for it is told ({@link Member#accountDeleted}). One consumer each per engine, not per transport.</li>
@@ -50,6 +51,7 @@ public final class SessionEngine {
     void accountDeleted(String accountKey);
   }
 
+  private final Vertx vertx;
   private final EventBus bus;
   private final Map<String, Room> rooms = new HashMap<>();
   private final Set<Member> members = new LinkedHashSet<>();
@@ -60,6 +62,7 @@ public final class SessionEngine {
   }
 
   public SessionEngine(Vertx vertx) {
+    this.vertx = vertx;
     this.bus = vertx.eventBus();
     FeedEventCodec.register(bus);
     bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> accessChanged(RoomPolicy.fromJson(msg.body())));
@@ -133,6 +136,24 @@ public final class SessionEngine {
     String key = AccountStore.key(username);
     for (Member member : members.toArray(new Member[0])) {
       member.accountDeleted(key);
+    }
+  }
+
+  /**
+   * Token expiry, the same rule on every transport: runs {@code expired} at {@code who}'s token expiry
+   * (a reconnect with the expired token is refused). Returns the timer for {@link #cancelExpiry}, or -1
+   * when {@code who} has no expiry (a guest).
+   */
+  public long atExpiry(Identity who, Runnable expired) {
+    if (who == null || who.expiresAt() <= 0) {
+      return -1;
+    }
+    return vertx.setTimer(Math.max(1, who.expiresAt() - System.currentTimeMillis()), t -> expired.run());
+  }
+
+  public void cancelExpiry(long timer) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
     }
   }
 

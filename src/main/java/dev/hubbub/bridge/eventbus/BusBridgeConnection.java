@@ -14,6 +14,7 @@ import dev.hubbub.store.AccountStore;
 import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
@@ -189,7 +190,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
         Object guestName = body instanceof JsonObject b ? b.getValue("username") : null;
         return as(frame, guestName).compose(who -> send(frame, who), e -> refused(frame, e));
       }
-      case "publish" -> error(stringOrNull(frame, "address"), 403, "access_denied: publish is not allowed, send commands with a reply address");
+      case "publish" -> error(BusFrames.stringOrNull(frame, "address"), 403, "access_denied: publish is not allowed, send commands with a reply address");
       default -> error(null, 400, "unknown_type");
     }
     return Future.succeededFuture();
@@ -224,9 +225,9 @@ final class BusBridgeConnection implements SessionEngine.Member {
 
   /** Answers a frame whose identity was refused: to its reply address or registered address, when it has one. */
   private Future<Void> refused(JsonObject frame, Throwable failure) {
-    String address = stringOrNull(frame, "replyAddress");
+    String address = BusFrames.stringOrNull(frame, "replyAddress");
     if (address == null) {
-      address = stringOrNull(frame, "address");
+      address = BusFrames.stringOrNull(frame, "address");
     }
     error(address, failure instanceof Failure.Rejected r ? r.code : Failure.codeOf(failure),
         failure instanceof Failure.Rejected ? failure.getMessage() : Failure.messageOf(failure));
@@ -234,7 +235,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
   }
 
   private Future<Void> register(JsonObject frame, Identity who) {
-    String address = stringOrNull(frame, "address");
+    String address = BusFrames.stringOrNull(frame, "address");
     if (address == null) {
       error(null, 400, "missing_address");
       return Future.succeededFuture();
@@ -256,7 +257,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
     String epoch;
     try {
       JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : null;
-      since = sinceHeader(headers);
+      since = BusFrames.sinceHeader(headers);
       epoch = headers == null ? null : Rules.optionalEpoch(headers.getValue("epoch"), "header 'epoch'");
     } catch (Failure.Rejected e) {
       error(address, 400, e.getMessage());
@@ -270,8 +271,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
       if (subscriptions.get(address) != subscription) {
         return Future.succeededFuture(); // unregistered or closed meanwhile
       }
-      expireWith(subscription);
-      bridge.engine.subscribe(room, subscription).onComplete(registered -> replay(subscription, since, epoch));
+      subscription.start(since, epoch);
       return Future.<Void>succeededFuture();
     }, denied -> {
       subscriptions.remove(address, subscription);
@@ -279,42 +279,17 @@ final class BusBridgeConnection implements SessionEngine.Member {
     });
   }
 
-  /**
-   * Writes the {@code history} delivery (the resume point's epoch), then what the subscription missed
-   * (only when it asked, with {@code since}, in {@code epoch}), then lets it go live.
-   */
-  private void replay(BusSubscription subscription, Long since, String epoch) {
-    String address = subscription.address;
-    if (subscriptions.get(address) != subscription) {
-      return; // unregistered or closed meanwhile
-    }
-    subscription.replaying();
-    JsonObject query = subscription.reader.into(new JsonObject().put("room", subscription.room));
-    if (since == null) {
-      query.put("limit", 0); // a plain registration is live only: it asks for the epoch alone
-    } else {
-      query.put("since", since).put("epoch", epoch);
-    }
-    bridge.vertx.eventBus().<JsonObject>request(Addresses.HISTORY, query).onComplete(history -> {
-      if (history.succeeded()) {
-        JsonObject reply = history.result().body();
-        List<JsonObject> events = new ArrayList<>();
-        reply.getJsonArray("messages").forEach(e -> events.add((JsonObject) e));
-        subscription.replay(events, reply.getBoolean("truncated"), reply.getString("epoch"));
-      } else {
-        error(address, Failure.codeOf(history.cause()), "history unavailable: " + Failure.messageOf(history.cause()));
-        subscription.replay(List.of(), false, "");
-      }
-    });
+  SessionEngine engine() {
+    return bridge.engine;
   }
 
-  /** A subscription made with a token ends when the token does; the client re-registers with a fresh one. */
-  private void expireWith(BusSubscription subscription) {
-    long expiresAt = subscription.reader.expiresAt();
-    if (expiresAt > 0) {
-      subscription.expiryTimer = bridge.vertx.setTimer(Math.max(1, expiresAt - System.currentTimeMillis()),
-          t -> revoke(subscription, 401, "token expired: register again with a fresh token"));
-    }
+  Future<Message<JsonObject>> request(String address, JsonObject body) {
+    return bridge.vertx.eventBus().request(address, body);
+  }
+
+  /** Whether {@code subscription} is still this connection's (not unregistered or closed meanwhile). */
+  boolean holds(BusSubscription subscription) {
+    return subscriptions.get(subscription.address) == subscription;
   }
 
   /** Ends a subscription whose reader may no longer read its room, telling the client why. */
@@ -341,7 +316,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
   }
 
   private void unregister(JsonObject frame) {
-    String address = stringOrNull(frame, "address");
+    String address = BusFrames.stringOrNull(frame, "address");
     BusSubscription subscription = address == null ? null : subscriptions.remove(address);
     if (subscription == null) {
       error(address, 404, "unknown_address");
@@ -351,8 +326,8 @@ final class BusBridgeConnection implements SessionEngine.Member {
   }
 
   private Future<Void> send(JsonObject frame, Identity who) {
-    String address = stringOrNull(frame, "address");
-    String replyAddress = stringOrNull(frame, "replyAddress");
+    String address = BusFrames.stringOrNull(frame, "address");
+    String replyAddress = BusFrames.stringOrNull(frame, "replyAddress");
     if (address == null) {
       error(null, 400, "missing_address");
       return Future.succeededFuture();
@@ -373,7 +348,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
       error(replyAddress, 429, "too many requests in flight: wait for replies");
       return Future.succeededFuture();
     }
-    JsonObject command = who.into(command(body));
+    JsonObject command = who.into(BusFrames.command(body));
     inFlight++;
     bridge.vertx.eventBus().<JsonObject>request(address, command).onComplete(result -> {
       inFlight--;
@@ -386,40 +361,6 @@ final class BusBridgeConnection implements SessionEngine.Member {
       }
     });
     return Future.succeededFuture();
-  }
-
-  /**
-   * The core command for a client's body: only the fields a command takes are copied, so a client cannot
-   * smuggle anything else in (the identity is added by the caller). The core validates their values.
-   */
-  private static JsonObject command(JsonObject body) {
-    JsonObject command = new JsonObject().put("room", body.getValue("room"));
-    for (String field : List.of("text", "id", "cid")) {
-      if (body.containsKey(field)) {
-        command.put(field, body.getValue(field));
-      }
-    }
-    return command;
-  }
-
-  /** {@code since} from the register headers; the JS client sends header values as strings. */
-  private static Long sinceHeader(JsonObject headers) {
-    if (headers == null || headers.getValue("since") == null) {
-      return null;
-    }
-    Object since = headers.getValue("since");
-    if (since instanceof String s) {
-      return Rules.resumePoint(s, "header 'since'");
-    }
-    try {
-      return Rules.optionalResumePoint(new JsonObject().put("since", since), "since");
-    } catch (Failure.Rejected e) {
-      throw Failure.badRequest("header 'since' must be " + Rules.RESUME_POINT_RANGE);
-    }
-  }
-
-  private static String stringOrNull(JsonObject frame, String field) {
-    return frame.getValue(field) instanceof String s ? s : null;
   }
 
   /** Writes a frame unless the transport is gone; a failing write ends the connection, never the caller. */
@@ -458,7 +399,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
     }
   }
 
-  private void error(String address, int code, String message) {
+  void error(String address, int code, String message) {
     if (isClosed()) {
       return;
     }
@@ -513,7 +454,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
   }
 
   private void drop(BusSubscription subscription) {
-    bridge.vertx.cancelTimer(subscription.expiryTimer);
+    bridge.engine.cancelExpiry(subscription.expiryTimer);
     subscription.stop();
     bridge.engine.unsubscribe(subscription.room, subscription);
   }

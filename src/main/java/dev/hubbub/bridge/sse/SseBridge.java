@@ -117,7 +117,7 @@ public final class SseBridge {
           sessions.add(session);
           long expiry = endAtExpiry(stream, reader);
           stream.onClose(() -> {
-            vertx.cancelTimer(expiry);
+            engine.cancelExpiry(expiry);
             sessions.remove(session);
             engine.unsubscribe(room, session);
             session.stop();
@@ -130,11 +130,7 @@ public final class SseBridge {
 
   /** Ends the stream when the reader's token expires; a reconnect with the expired token is refused. */
   private long endAtExpiry(SseStream stream, Identity reader) {
-    if (reader.expiresAt() <= 0) {
-      return -1;
-    }
-    return vertx.setTimer(Math.max(1, reader.expiresAt() - System.currentTimeMillis()),
-        id -> stream.close("token expired: log in again"));
+    return engine.atExpiry(reader, () -> stream.close("token expired: log in again"));
   }
 
   /** {@code GET /dashboard/events[?format=json]}: a {@code stats} event now, then one per stats interval. */
@@ -171,7 +167,7 @@ public final class SseBridge {
       });
     }
     stream.onClose(() -> {
-      vertx.cancelTimer(expiry);
+      engine.cancelExpiry(expiry);
       dashboards.remove(stream);
       if (dashboards.isEmpty() && statsConsumer != null) {
         statsConsumer.unregister();

@@ -107,7 +107,7 @@ final class WsSession implements SessionEngine.Member, Messages.Sink {
         if (room != null) {
           room.member = verified;
         }
-        scheduleExpiry(verified.expiresAt());
+        scheduleExpiry(verified);
         send(new JsonObject().put("type", "authenticated").put("username", verified.username())
             .put("roles", new JsonArray(verified.roles())).put("expiresAt", verified.expiresAt()));
       }
@@ -116,12 +116,9 @@ final class WsSession implements SessionEngine.Member, Messages.Sink {
   }
 
   /** At the token's expiry the connection closes with 4401, unless an {@code auth} frame brought a fresh token. */
-  private void scheduleExpiry(long expiresAt) {
-    if (expiryTimer >= 0) {
-      bridge.vertx.cancelTimer(expiryTimer);
-    }
-    long delay = Math.max(1, expiresAt - System.currentTimeMillis());
-    expiryTimer = bridge.vertx.setTimer(delay, id -> {
+  private void scheduleExpiry(Identity verified) {
+    bridge.engine.cancelExpiry(expiryTimer);
+    expiryTimer = bridge.engine.atExpiry(verified, () -> {
       expiryTimer = -1;
       refuse("token expired: send a fresh auth frame or log in again");
     });
@@ -140,10 +137,8 @@ final class WsSession implements SessionEngine.Member, Messages.Sink {
   }
 
   private void cancelExpiry() {
-    if (expiryTimer >= 0) {
-      bridge.vertx.cancelTimer(expiryTimer);
-      expiryTimer = -1;
-    }
+    bridge.engine.cancelExpiry(expiryTimer);
+    expiryTimer = -1;
     cancelJoinTimer();
   }
 

@@ -1,0 +1,48 @@
+package dev.hubbub.bridge.eventbus;
+
+import dev.hubbub.feed.Failure;
+import dev.hubbub.feed.Rules;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/** Reading the fields of the bridge protocol's client frames: what is untrusted is checked here. */
+final class BusFrames {
+
+  private BusFrames() {
+  }
+
+  /**
+   * The core command for a client's body: only the fields a command takes are copied, so a client cannot
+   * smuggle anything else in (the identity is added by the caller). The core validates their values.
+   */
+  static JsonObject command(JsonObject body) {
+    JsonObject command = new JsonObject().put("room", body.getValue("room"));
+    for (String field : List.of("text", "id", "cid")) {
+      if (body.containsKey(field)) {
+        command.put(field, body.getValue(field));
+      }
+    }
+    return command;
+  }
+
+  /** {@code since} from the register headers; the JS client sends header values as strings. */
+  static Long sinceHeader(JsonObject headers) {
+    if (headers == null || headers.getValue("since") == null) {
+      return null;
+    }
+    Object since = headers.getValue("since");
+    if (since instanceof String s) {
+      return Rules.resumePoint(s, "header 'since'");
+    }
+    try {
+      return Rules.optionalResumePoint(new JsonObject().put("since", since), "since");
+    } catch (Failure.Rejected e) {
+      throw Failure.badRequest("header 'since' must be " + Rules.RESUME_POINT_RANGE);
+    }
+  }
+
+  static String stringOrNull(JsonObject frame, String field) {
+    return frame.getValue(field) instanceof String s ? s : null;
+  }
+}
