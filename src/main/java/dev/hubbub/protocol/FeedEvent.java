@@ -70,7 +70,7 @@ public final class FeedEvent {
       synchronized (this) {
         built = json;
         if (built == null) {
-          built = event.toJson().toBuffer();
+          built = JsonForm.of(event);
           json = built;
         }
       }
