@@ -4,6 +4,7 @@ import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.bridge.FeedSession;
+import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
@@ -380,7 +381,8 @@ final class BusBridgeConnection {
     }
     JsonObject command = who.into(command(body));
     inFlight++;
-    bridge.vertx.eventBus().<JsonObject>request(address, command).onComplete(result -> {
+    String to = command.getValue("room") instanceof String room ? RoomOwners.of(bridge.vertx).address(room, address) : address;
+    bridge.vertx.eventBus().<JsonObject>request(to, command).onComplete(result -> {
       inFlight--;
       if (result.succeeded()) {
         if (replyAddress != null) {

@@ -5,6 +5,7 @@ import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.bridge.FeedEvent;
 import dev.hubbub.bridge.FeedSession;
+import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
@@ -397,7 +398,7 @@ final class WsSession extends FeedSession {
     if (cid != null) {
       command.put("cid", cid);
     }
-    request(address, command)
+    request(RoomOwners.of(bridge.vertx).address(room, address), command)
         .onSuccess(reply -> {
           if (cid != null) {
             JsonObject stored = reply.body();
