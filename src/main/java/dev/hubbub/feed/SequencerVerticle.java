@@ -72,11 +72,17 @@ public class SequencerVerticle extends VerticleBase {
     HistoryStore store = storeFactory.apply(this);
     EventBus bus = vertx.eventBus();
     AccessCache access = new AccessCache(bus, config.abuse().roomHeads());
-    writer = new ShardWriter(vertx, store, access, config.abuse(),
+    writer = new ShardWriter(vertx, shard, store, access, config.abuse(),
         Math.max(1, config.abuse().roomHeads() / owners.localShards()), this::checkStoreFile);
+    owners.onChange(() -> context.runOnContext(v -> writer.forgetHeads(room -> !owners.ownedHere(room, shard))));
     HistoryQueries queries = new HistoryQueries(bus, store, config.history(), access);
     List<Future<?>> consumers = new ArrayList<>();
     consumers.add(access.start());
+    consumers.add(bus.<Integer>localConsumer(ShardWriter.STORE_FAILED, msg -> {
+      if (msg.body() != shard) {
+        store.failed();
+      }
+    }).completion());
     command(Addresses.CHAT, this::chat, consumers);
     command(Addresses.EDIT, this::edit, consumers);
     command(Addresses.DELETE, this::delete, consumers);

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -50,8 +51,11 @@ final class ShardWriter {
   /** Batches committing at once per shard (each on its own pooled connection). */
   static final int DEPTH = 2;
   static final int ATTEMPTS = 3;
+  /** Local publish, {@code shard}: a shard's write failed; every other shard's store reconnects too. */
+  static final String STORE_FAILED = "hubbub.sequencer.storeFailed";
 
   private final Vertx vertx;
+  private final int shard;
   private final HistoryStore store;
   private final AccessCache access;
   private final FeedPublisher feed;
@@ -67,15 +71,21 @@ final class ShardWriter {
   private Promise<JsonObject> drained;
   private int drainedCommands;
 
-  ShardWriter(Vertx vertx, HistoryStore store, AccessCache access, LimitSettings abuse, int headCapacity,
+  ShardWriter(Vertx vertx, int shard, HistoryStore store, AccessCache access, LimitSettings abuse, int headCapacity,
       Supplier<Future<Void>> afterCommit) {
     this.vertx = vertx;
+    this.shard = shard;
     this.store = store;
     this.access = access;
     this.feed = new FeedPublisher(vertx.eventBus());
     this.abuse = abuse;
     this.afterCommit = afterCommit;
     this.heads = new RoomHeads(headCapacity);
+  }
+
+  /** Ownership moved: forget the heads of rooms this shard no longer owns (they are read again if they come back). */
+  void forgetHeads(Predicate<String> notOwned) {
+    heads.keySet().removeIf(notOwned);
   }
 
   boolean draining() {
@@ -155,7 +165,12 @@ final class ShardWriter {
           } else {
             // A failed commit may still have landed (the answer was lost): read these heads again next time.
             batch.forEach(p -> heads.remove(p.room()));
-            store.failed();
+            if (!AppendConflict.is(result.cause())) {
+              // Connections may be dead (a refusal by a unique key is the database working): this shard's
+              // store reconnects, and tells the others, whose reads would otherwise go on failing.
+              store.failed();
+              vertx.eventBus().publish(STORE_FAILED, shard);
+            }
             log.error("writing a batch of {} commands failed: {}", batch.size(), result.cause().getMessage());
           }
           for (Pending p : batch) {
