@@ -41,8 +41,6 @@ public class SequencerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(SequencerVerticle.class);
 
-  /** The database the hub opened (and migrated) once; the hub closes it. */
-  private final Pool pool;
   private final int shard;
   /** The store on this shard's context; tests give their own. */
   private final Function<SequencerVerticle, HistoryStore> storeFactory;
@@ -54,12 +52,12 @@ public class SequencerVerticle extends VerticleBase {
   /** Set once the store file is found gone: nothing is acknowledged again until a restart. */
   private boolean storeGone;
 
+  /** A shard on the database the hub opened (and migrated) once; the hub closes it. */
   public SequencerVerticle(Pool pool, int shard) {
     this(pool, shard, self -> HistoryStores.on(self.vertx, pool, self.config));
   }
 
   SequencerVerticle(Pool pool, int shard, Function<SequencerVerticle, HistoryStore> storeFactory) {
-    this.pool = pool;
     this.shard = shard;
     this.storeFactory = storeFactory;
   }
@@ -88,7 +86,8 @@ public class SequencerVerticle extends VerticleBase {
     command(Addresses.DELETE, this::delete, consumers);
     consumers.add(bus.<JsonObject>consumer(owners.shardAddress(shard, Addresses.DRAIN), this::drain).completion());
     if (shard == 0) {
-      consumers.add(bus.<JsonObject>consumer(Addresses.DRAIN, msg -> FrontDoor.drainAll(bus, owners, msg)).completion());
+      // Local: the hub drains its own node's shards.
+      consumers.add(bus.<JsonObject>localConsumer(Addresses.DRAIN, msg -> FrontDoor.drainAll(bus, owners, msg)).completion());
     }
     consumers.add(bus.<JsonObject>consumer(Addresses.HISTORY, queries::history).completion());
     consumers.add(bus.<JsonObject>consumer(Addresses.MESSAGES, queries::messages).completion());
