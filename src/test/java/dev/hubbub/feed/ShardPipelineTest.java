@@ -184,13 +184,16 @@ class ShardPipelineTest {
     }
     assertEquals(1, accessAsks.get());
 
-    vertx.eventBus().publish(Addresses.ACCESS_CHANGED, new JsonObject().put("room", "a").put("private", false));
-    settle();
-    int before = accessAsks.get();
-    Future<Message<JsonObject>> sent = chat(Addresses.CHAT, "a", "after", null);
-    store.nextAppend().commit();
-    await(sent);
-    assertEquals(before + 1, accessAsks.get(), "a changed room's access was not asked again");
+    // A room's access changed; an account was registered (a guest may no longer use its name); one was deleted.
+    for (String change : List.of(Addresses.ACCESS_CHANGED, Addresses.ACCOUNT_CREATED, Addresses.ACCOUNT_DELETED)) {
+      vertx.eventBus().publish(change, new JsonObject().put("room", "a").put("private", false).put("username", "ann"));
+      settle();
+      int before = accessAsks.get();
+      Future<Message<JsonObject>> sent = chat(Addresses.CHAT, "a", "after " + change, null);
+      store.nextAppend().commit();
+      await(sent);
+      assertEquals(before + 1, accessAsks.get(), "access was not asked again after " + change);
+    }
   }
 
   @Test
