@@ -5,6 +5,7 @@ import dev.hubbub.auth.Secrets;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.PresenceVerticle;
+import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.SequencerVerticle;
 import dev.hubbub.health.HealthVerticle;
 import dev.hubbub.metrics.HubMetrics;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -79,7 +81,7 @@ public class Hub extends VerticleBase {
     }
     // The core verticles only talk over the bus, so they start side by side; the bridges once all are up.
     return Future.all(
-            deploy(() -> new SequencerVerticle(pool), 1),
+            deploy(shards(), RoomOwners.of(vertx).localShards()),
             deploy(() -> new AccountsVerticle(pool), 1),
             deploy(PresenceVerticle::new, 1),
             deploy(StatsVerticle::new, 1),
@@ -126,6 +128,12 @@ public class Hub extends VerticleBase {
         })
         .compose(v -> told.unregister().otherwiseEmpty())
         .map(v -> summary);
+  }
+
+  /** One sequencer shard per instance, numbered as {@link RoomOwners} numbers them (an installed clustered one, or local). */
+  private Supplier<SequencerVerticle> shards() {
+    AtomicInteger next = new AtomicInteger();
+    return () -> new SequencerVerticle(pool, next.getAndIncrement());
   }
 
   private Future<String> deploy(Supplier<? extends VerticleBase> verticle, int instances) {

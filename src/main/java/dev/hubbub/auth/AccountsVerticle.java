@@ -104,6 +104,7 @@ public class AccountsVerticle extends VerticleBase {
           }
           users.remove(AccountStore.key(username));
           lookAlikes.remove(Names.skeleton(username));
+          vertx.eventBus().publish(Addresses.ACCOUNT_CREATED, new JsonObject().put("username", username));
           return user(new JsonObject().put("username", username));
         });
   }

@@ -141,6 +141,9 @@ public final class Addresses {
   /** Published {@code {username}} once an account is deleted: every bridge cuts that user's open connections. */
   public static final String ACCOUNT_DELETED = "hubbub.auth.deleted";
 
+  /** Published {@code {username}} once an account is registered: cached access verdicts of guests using that name go stale. */
+  public static final String ACCOUNT_CREATED = "hubbub.auth.created";
+
   private Addresses() {
   }
 

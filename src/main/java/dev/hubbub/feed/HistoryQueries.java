@@ -1,7 +1,7 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.auth.AccessCache;
 import dev.hubbub.auth.Identity;
-import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.MessageQuery;
@@ -24,12 +24,14 @@ final class HistoryQueries {
   private final EventBus bus;
   private final HistoryStore store;
   private final HubConfig.History limits;
+  private final AccessCache access;
 
   private record Page(List<JsonObject> events, boolean truncated) {
   }
 
-  HistoryQueries(EventBus bus, HistoryStore store, HubConfig.History limits) {
+  HistoryQueries(EventBus bus, HistoryStore store, HubConfig.History limits, AccessCache access) {
     this.bus = bus;
+    this.access = access;
     this.store = store;
     this.limits = limits;
   }
@@ -48,7 +50,7 @@ final class HistoryQueries {
       Long limit = Rules.optionalSeq(body, "limit");
       int latest = (int) Math.min(limit == null ? limits.replayLimit() : limit, limits.replayLimit());
       String[] current = new String[1];
-      Future<Page> page = RoomAccess.requireRead(bus, room, Identity.of(body))
+      Future<Page> page = access.requireRead(room, Identity.of(body))
           .compose(v -> store.epoch(room))
           .compose(e -> {
             current[0] = e;
@@ -105,7 +107,7 @@ final class HistoryQueries {
       int limit = Rules.pageLimit(body);
       String search = Rules.optionalSearch(body);
       // One more than asked tells whether another page follows.
-      RoomAccess.requireRead(bus, room, Identity.of(body))
+      access.requireRead(room, Identity.of(body))
           .compose(v -> store.messages(new MessageQuery(room, after, before, limit + 1, search)))
           .onSuccess(found -> {
             boolean more = found.size() > limit;

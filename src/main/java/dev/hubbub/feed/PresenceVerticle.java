@@ -1,7 +1,7 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.auth.AccessCache;
 import dev.hubbub.auth.Identity;
-import dev.hubbub.auth.Names;
 import dev.hubbub.auth.RoomAccess;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,52 +10,38 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Owns who is in which room. Deployed as a single instance, so its maps are confined to one event loop
- * and need no locks; every roster change is published on the room's feed in the order it happened.
+ * Serves who is in which room over the bus ({@link Addresses#JOIN}, {@link Addresses#LEAVE},
+ * {@link Addresses#ROSTER}, {@link Addresses#ROOMS}) on a {@link Presence} (the local one here; a clustered
+ * one later). Deployed as a single instance, so the local presence is confined to one event loop and
+ * every roster change is published on the room's feed in the order it happened.
  *
- * <p>A member is a bridge session (one connection) under a username that is unique within the room.
- * Joining needs write access to the room ({@link RoomAccess}), and claims an unowned room for a registered
- * user. Members-only rooms are left out of the public room list.
- *
- * <p>{@code joined} and {@code left} are published for every change; the {@code roster} that follows is
- * coalesced per room during bursts ({@link RosterCoalescer}), so every member still ends with the true
- * roster without a full roster per change.
+ * <p>Joining needs write access to the room ({@link RoomAccess}, through a cache invalidated on access
+ * changes), and claims an unowned room for a registered user. Members-only rooms are left out of the
+ * public room list. {@code joined} and {@code left} are published for every change; the {@code roster}
+ * that follows is coalesced per room during bursts ({@link RosterCoalescer}), so every member still ends
+ * with the true roster without a full roster per change.
  */
 public class PresenceVerticle extends VerticleBase {
 
-  private static final LinkedHashMap<String, String> EMPTY = new LinkedHashMap<>();
-
-  /** Room name → session id → username, in join order so rosters read the way people arrived. */
-  private final Map<String, LinkedHashMap<String, String>> rooms = new TreeMap<>();
-  /** Room name → confusable skeleton ({@link Names#skeleton}) → the session present under it. */
-  private final Map<String, Map<String, String>> skeletons = new HashMap<>();
-  /** Session id → whether it joined as a guest, so its {@code left} event says so too. */
-  private final Map<String, Boolean> guests = new HashMap<>();
-  /** Occupied rooms that are members-only, kept out of {@link Addresses#ROOMS}. */
-  private final Set<String> membersOnly = new HashSet<>();
+  private final Presence presence = new LocalPresence();
   private FeedPublisher feed;
   private RosterCoalescer rosters;
+  private AccessCache access;
 
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
     feed = new FeedPublisher(bus);
-    rosters = new RosterCoalescer((delay, task) -> vertx.setTimer(delay, id -> task.run()),
-        room -> rooms.getOrDefault(room, EMPTY).size(), this::publishRoster);
+    access = new AccessCache(bus, 10_000);
+    rosters = new RosterCoalescer((delay, task) -> vertx.setTimer(delay, id -> task.run()), presence::size, this::publishRoster);
     return Future.all(
+        access.start(),
         bus.<JsonObject>consumer(Addresses.JOIN, msg -> handle(msg, this::join)).completion(),
         bus.<JsonObject>consumer(Addresses.LEAVE, msg -> handle(msg, this::leave)).completion(),
-        bus.<JsonObject>consumer(Addresses.ROOMS, msg -> handle(msg, m -> m.reply(rooms()))).completion(),
+        bus.<JsonObject>consumer(Addresses.ROOMS, msg -> handle(msg, this::rooms)).completion(),
         bus.<JsonObject>consumer(Addresses.ROSTER, msg -> handle(msg, this::roster)).completion(),
         bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> accessChanged(msg.body())).completion());
   }
@@ -66,108 +52,60 @@ public class PresenceVerticle extends VerticleBase {
     Identity who = Identity.of(body);
     String username = who.requireName();
     String session = Rules.string(body, "session");
-    RoomAccess.check(vertx.eventBus(), room, who, true)
+    access.check(room, who, true)
         .compose(RoomAccess.Verdict::requireWrite)
-        .onSuccess(verdict -> handle(msg, m -> admit(m, room, username, who.guest(), session, verdict.membersOnly())))
+        .compose(verdict -> presence.join(room, session, username, who.guest(), verdict.membersOnly()))
+        .onSuccess(joined -> {
+          // Reply before publishing: the joiner's bridge receives both in this order, so it writes welcome first.
+          msg.reply(new JsonObject().put("room", room).put("username", username).put("users", new JsonArray(joined.users())));
+          if (joined.changed()) {
+            if (joined.replaced() != null) {
+              feed.publish(room, Events.byGuest(joined.replacedGuest(), Events.left(room, joined.replaced())));
+            }
+            feed.publish(room, Events.byGuest(who.guest(), Events.joined(room, username)));
+            rosters.changed(room);
+          }
+        })
         .onFailure(e -> Failure.reply(msg, e));
-  }
-
-  private void admit(Message<JsonObject> msg, String room, String username, boolean guest, String session, boolean isPrivate) {
-    if (isPrivate) {
-      membersOnly.add(room);
-    } else {
-      membersOnly.remove(room);
-    }
-    LinkedHashMap<String, String> members = rooms.get(room);
-    if (members == null) {
-      members = new LinkedHashMap<>();
-      rooms.put(room, members);
-    }
-    boolean rejoin = username.equals(members.get(session));
-    // Nobody may join under a name that looks like one present (Cyrillic а for a, and so on): present
-    // names are unique by skeleton, so one lookup of the joiner's skeleton tells.
-    Map<String, String> present = skeletons.computeIfAbsent(room, r -> new HashMap<>());
-    String skeleton = Names.skeleton(username);
-    if (!rejoin && present.containsKey(skeleton)) {
-      throw new Failure.Rejected(Failure.CONFLICT, "username '" + username + "' is already taken in room '" + room + "'");
-    }
-    String previous = members.put(session, username);
-    if (previous != null) {
-      present.remove(Names.skeleton(previous));
-    }
-    present.put(skeleton, session);
-    Boolean previousGuest = guests.put(session, guest);
-    // Reply before publishing: the joiner's bridge receives both in this order, so it writes welcome first.
-    msg.reply(new JsonObject().put("room", room).put("username", username)
-        .put("users", new JsonArray(members.values().stream().toList())));
-    if (!rejoin) {
-      if (previous != null) {
-        publish(room, Events.byGuest(Boolean.TRUE.equals(previousGuest), Events.left(room, previous)));
-      }
-      publish(room, Events.byGuest(guest, Events.joined(room, username)));
-      rosters.changed(room);
-    }
   }
 
   private void leave(Message<JsonObject> msg) {
     JsonObject body = msg.body();
     String room = Rules.room(body);
     String session = Rules.string(body, "session");
-    LinkedHashMap<String, String> members = rooms.get(room);
-    String username = members == null ? null : members.remove(session);
-    msg.reply(new JsonObject().put("left", username != null));
-    if (username != null) {
-      boolean guest = Boolean.TRUE.equals(guests.remove(session));
-      publish(room, Events.byGuest(guest, Events.left(room, username)));
-      Map<String, String> present = skeletons.get(room);
-      present.remove(Names.skeleton(username));
-      if (members.isEmpty()) {
-        rooms.remove(room);
-        skeletons.remove(room);
-        membersOnly.remove(room);
+    presence.leave(room, session).onSuccess(left -> {
+      msg.reply(new JsonObject().put("left", left != null));
+      if (left != null) {
+        feed.publish(room, Events.byGuest(left.guest(), Events.left(room, left.username())));
+        rosters.changed(room);
       }
-      rosters.changed(room);
-    }
+    }).onFailure(e -> Failure.reply(msg, e));
   }
 
   /** Who is in a room, for those who may read it. */
   private void roster(Message<JsonObject> msg) {
     String room = Rules.room(msg.body());
-    RoomAccess.requireRead(vertx.eventBus(), room, Identity.of(msg.body()))
-        .onSuccess(verdict -> {
-          LinkedHashMap<String, String> members = rooms.get(room);
-          msg.reply(new JsonObject().put("room", room)
-              .put("users", new JsonArray(members == null ? List.of() : members.values().stream().toList())));
-        })
+    access.requireRead(room, Identity.of(msg.body()))
+        .compose(verdict -> presence.members(room))
+        .onSuccess(users -> msg.reply(new JsonObject().put("room", room).put("users", new JsonArray(users))))
+        .onFailure(e -> Failure.reply(msg, e));
+  }
+
+  private void rooms(Message<JsonObject> msg) {
+    presence.publicRooms().onSuccess(list -> msg.reply(new JsonObject().put("rooms", new JsonArray(list))))
         .onFailure(e -> Failure.reply(msg, e));
   }
 
   private void accessChanged(JsonObject policy) {
     String room = policy.getString("room");
-    if (room != null && rooms.containsKey(room) && policy.getBoolean("private", false)) {
-      membersOnly.add(room);
-    } else if (room != null) {
-      membersOnly.remove(room);
+    if (room != null) {
+      presence.accessChanged(room, policy.getBoolean("private", false));
     }
-  }
-
-  private JsonObject rooms() {
-    JsonArray list = new JsonArray();
-    rooms.forEach((room, members) -> {
-      if (!membersOnly.contains(room)) {
-        list.add(new JsonObject().put("room", room).put("users", members.size()));
-      }
-    });
-    return new JsonObject().put("rooms", list);
   }
 
   /** The room's roster as it is now; empty once everyone has left. */
   private void publishRoster(String room) {
-    publish(room, Events.roster(room, rooms.getOrDefault(room, EMPTY).values()));
-  }
-
-  private void publish(String room, JsonObject event) {
-    feed.publish(room, event);
+    presence.members(room).onSuccess(users -> feed.publish(room, Events.roster(room, users)));
   }
 
   /** Runs a command that replies itself; a validation failure becomes a failed reply. */

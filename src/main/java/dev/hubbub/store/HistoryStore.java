@@ -19,7 +19,8 @@ import java.util.Map;
  *       For the durable store, success means committed.</li>
  *   <li>The caller assigns {@code seq}s; a store rejects (fails the whole append) an event whose
  *       {@code (room, seq)} already exists, or a chat whose {@code (room, username, cid)} already exists,
- *       so neither a sequencing bug nor a retried publish can overwrite or duplicate history.</li>
+ *       so neither a sequencing bug nor a retried publish can overwrite or duplicate history. Such a
+ *       refusal is recognisable ({@link AppendConflict#is}): the sequencer's fence depends on it.</li>
  *   <li>Appending {@code edited} updates its chat message in place (new text, {@code edited: true});
  *       appending {@code deleted} marks it {@code deleted: true} and blanks the text of the message and of
  *       its earlier edits. The store does not check ownership: the sequencer does, before it appends.</li>

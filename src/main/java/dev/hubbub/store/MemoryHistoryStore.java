@@ -63,12 +63,12 @@ public final class MemoryHistoryStore implements HistoryStore {
       long seq = event.getLong("seq");
       long head = heads.computeIfAbsent(room, r -> rooms.containsKey(r) ? rooms.get(r).head : 0L);
       if (seq <= head) {
-        return Future.failedFuture(new IllegalStateException("seq " + seq + " already stored in room " + room));
+        return Future.failedFuture(new AppendConflict("seq " + seq + " already stored in room " + room, null));
       }
       heads.put(room, seq);
       CidKey key = cidKey(event);
       if (key != null && (byCid.containsKey(key) || !cids.add(key))) {
-        return Future.failedFuture(new IllegalStateException("cid " + key.cid() + " already stored in room " + room));
+        return Future.failedFuture(new AppendConflict("cid " + key.cid() + " already stored in room " + room, null));
       }
     }
     for (JsonObject event : events) {

@@ -1,6 +1,7 @@
 package dev.hubbub.web;
 
 import dev.hubbub.auth.HttpAuth;
+import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.limits.LimitSettings;
@@ -148,7 +149,7 @@ final class RestApi {
           if (key != null && !Limits.of(vertx).tryMessage(limits, key, System.nanoTime())) {
             return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED));
           }
-          return vertx.eventBus().<JsonObject>request(address, who.into(command));
+          return vertx.eventBus().<JsonObject>request(RoomOwners.of(vertx).address(command.getString("room"), address), who.into(command));
         })
         .onSuccess(reply -> {
           JsonObject stored = reply.body();

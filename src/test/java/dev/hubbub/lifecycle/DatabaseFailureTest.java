@@ -98,6 +98,11 @@ class DatabaseFailureTest {
       answer = chat(ws, "retry " + attempt++);
     } while (!"ack".equals(answer.getString("type")));
     assertEquals(2L, answer.getLong("seq"), "no seq lost or reused across the outage");
+    // Reads are served by every sequencer shard in turn: each reconnected, not only the one that wrote.
+    for (int i = 0; i < 8; i++) {
+      assertEquals(200, await(web.get(hub.port, "127.0.0.1", "/api/rooms/" + ROOM + "/messages").send()).statusCode(),
+          "read " + i + " after the outage");
+    }
     assertEquals(200, awaitReadiness(web, hub.port, 200).statusCode());
   }
 

@@ -5,6 +5,7 @@ import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.protocol.Disconnect;
+import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
@@ -350,7 +351,8 @@ final class BusBridgeConnection implements SessionEngine.Member {
     }
     JsonObject command = who.into(BusFrames.command(body));
     inFlight++;
-    bridge.vertx.eventBus().<JsonObject>request(address, command).onComplete(result -> {
+    String to = command.getValue("room") instanceof String room ? RoomOwners.of(bridge.vertx).address(room, address) : address;
+    bridge.vertx.eventBus().<JsonObject>request(to, command).onComplete(result -> {
       inFlight--;
       if (result.succeeded()) {
         if (replyAddress != null) {

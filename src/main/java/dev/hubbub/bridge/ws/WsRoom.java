@@ -2,6 +2,7 @@ package dev.hubbub.bridge.ws;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.bridge.FeedSession;
+import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.metrics.HubMetrics;
@@ -91,7 +92,7 @@ final class WsRoom extends FeedSession {
     if (cid != null) {
       command.put("cid", cid);
     }
-    session.request(address, command)
+    session.request(RoomOwners.of(session.bridge.vertx).address(room, address), command)
         .onSuccess(reply -> {
           if (cid != null) {
             JsonObject stored = reply.body();

@@ -3,6 +3,7 @@ package dev.hubbub.web.pages;
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.limits.Limits;
@@ -245,7 +246,7 @@ public final class RoomPages {
       return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED)); // the same identity rate as REST
     }
     JsonObject command = who.into(new JsonObject().put("room", room).put("text", text));
-    return request(Addresses.CHAT, command).map(Message::body);
+    return request(RoomOwners.of(vertx).address(room, Addresses.CHAT), command).map(Message::body);
   }
 
   private Future<Message<JsonObject>> request(String address, JsonObject body) {

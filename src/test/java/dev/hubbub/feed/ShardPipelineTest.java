@@ -1,0 +1,254 @@
+package dev.hubbub.feed;
+
+import dev.hubbub.auth.Identity;
+import dev.hubbub.config.ConfigLoader;
+import dev.hubbub.store.AppendConflict;
+import dev.hubbub.store.CidKey;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sequencer shards on a scripted store whose appends the test completes: pipelining across rooms, a
+ * failed write in the middle of a pipeline (no gap, no ack, no publish), the unique-key fence, the access
+ * cache and the routing of public addresses to the owning shard.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ShardPipelineTest {
+
+  private Vertx vertx;
+  private final List<ScriptedStore> stores = new ArrayList<>();
+  private final AtomicInteger accessAsks = new AtomicInteger();
+  private final BlockingQueue<JsonObject> published = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    vertx.eventBus().<JsonObject>consumer(Addresses.ACCESS, m -> {
+      accessAsks.incrementAndGet();
+      m.reply(new JsonObject().put("room", m.body().getString("room")).put("read", true).put("write", true));
+    });
+    vertx.eventBus().<JsonObject>consumer(Addresses.STORED, m -> published.add(m.body()));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    await(vertx.close());
+  }
+
+  private void deployShards(int shards) throws Exception {
+    RoomOwners.install(vertx, new LocalRoomOwners(shards));
+    JsonObject config = ConfigLoader.defaults().put("db", ConfigLoader.defaults().getJsonObject("db").put("url", "memory"));
+    for (int i = 0; i < shards; i++) {
+      ScriptedStore store = new ScriptedStore();
+      stores.add(store);
+      await(vertx.deployVerticle(new SequencerVerticle(null, i, self -> store), new DeploymentOptions().setConfig(config)));
+    }
+  }
+
+  private Future<Message<JsonObject>> chat(String address, String room, String text, String cid) {
+    JsonObject command = Identity.guest("ann").into(new JsonObject().put("room", room).put("text", text));
+    if (cid != null) {
+      command.put("cid", cid);
+    }
+    return vertx.eventBus().request(address, command);
+  }
+
+  /** A round trip through the shard's own event loop after its earlier commands were taken in. */
+  private void settle() throws Exception {
+    await(vertx.eventBus().request(Addresses.HISTORY, Identity.guest("ann").into(new JsonObject().put("room", "zz"))));
+  }
+
+  @Test
+  void aFailedWriteInTheMiddleOfThePipelineLeavesNoGapAndNoAck() throws Exception {
+    deployShards(1);
+    ScriptedStore store = stores.get(0);
+    Future<Message<JsonObject>> a1 = chat(Addresses.CHAT, "a", "a1", null);
+    ScriptedStore.Append first = store.nextAppend();
+    assertEquals("a", first.room());
+    assertEquals(1, first.seq(0));
+
+    // Room a has a batch outstanding: its next command waits rather than take seq 2 behind a write that may
+    // fail. Room b is free: its batch is planned and appended while room a's still commits.
+    Future<Message<JsonObject>> a2 = chat(Addresses.CHAT, "a", "a2", null);
+    Future<Message<JsonObject>> b1 = chat(Addresses.CHAT, "b", "b1", null);
+    ScriptedStore.Append second = store.nextAppend();
+    assertEquals(List.of("b1"), second.rows().stream().map(r -> r.getString("text")).toList());
+    settle();
+    assertNull(store.appends.poll(), "a second batch of room a went out while its first was in flight");
+
+    first.fail(new IllegalStateException("disk on fire"));
+    ReplyException refused = assertInstanceOf(ReplyException.class, failure(a1));
+    assertEquals(Failure.UNAVAILABLE, refused.failureCode());
+
+    // The failed seq is reused: no gap.
+    ScriptedStore.Append third = store.nextAppend();
+    assertEquals("a", third.room());
+    assertEquals(1, third.seq(0));
+    assertEquals("a2", third.rows().get(0).getString("text"));
+    assertTrue(published.isEmpty(), "published before commit: " + published);
+
+    third.commit();
+    assertEquals(1, await(a2).body().getLong("seq"));
+    second.commit();
+    assertEquals(1, await(b1).body().getLong("seq"));
+    List<String> texts = new ArrayList<>();
+    texts.add(published.poll(10, TimeUnit.SECONDS).getString("text"));
+    texts.add(published.poll(10, TimeUnit.SECONDS).getString("text"));
+    assertEquals(List.of("a2", "b1"), texts, "a1 failed and must never be published");
+  }
+
+  @Test
+  void aRepeatedCidIsCaughtByTheUniqueKeyWithoutAReadBeforehand() throws Exception {
+    deployShards(1);
+    ScriptedStore store = stores.get(0);
+    store.heads.put("a", 7L);
+    store.cids.put(new CidKey("a", "ann", "c-1"),
+        Events.chat("a", "ann", "hello", 123, 4, "stored-id"));
+    Future<Message<JsonObject>> repeat = chat(Addresses.CHAT, "a", "hello", "c-1");
+    ScriptedStore.Append optimistic = store.nextAppend();
+    assertEquals(8, optimistic.seq(0));
+    assertEquals(0, store.cidReads.get(), "a new-looking cid was read before the write");
+
+    optimistic.fail(new AppendConflict("cid c-1 already stored", null));
+    JsonObject ack = await(repeat).body();
+    assertEquals("stored-id", ack.getString("id"));
+    assertEquals(4, ack.getLong("seq"));
+    assertTrue(ack.getBoolean("duplicate"));
+    assertEquals(1, store.cidReads.get());
+
+    // Nothing was written: the next chat takes seq 8, after re-reading the head.
+    Future<Message<JsonObject>> next = chat(Addresses.CHAT, "a", "new", "c-2");
+    ScriptedStore.Append append = store.nextAppend();
+    assertEquals(8, append.seq(0));
+    append.commit();
+    assertEquals(8, await(next).body().getLong("seq"));
+    assertEquals("new", published.poll(10, TimeUnit.SECONDS).getString("text"));
+    assertTrue(published.isEmpty());
+  }
+
+  @Test
+  void aSeqTakenByAnotherWriterDropsTheHeadAndRetriesWithoutPublishing() throws Exception {
+    deployShards(1);
+    ScriptedStore store = stores.get(0);
+    Future<Message<JsonObject>> first = chat(Addresses.CHAT, "a", "one", null);
+    ScriptedStore.Append append = store.nextAppend();
+    append.commit();
+    assertEquals(1, await(first).body().getLong("seq"));
+    published.poll(10, TimeUnit.SECONDS);
+
+    // A stale owner elsewhere wrote seqs 2-5 meanwhile: the cached head (1) collides.
+    store.heads.put("a", 5L);
+    Future<Message<JsonObject>> second = chat(Addresses.CHAT, "a", "two", null);
+    ScriptedStore.Append stale = store.nextAppend();
+    assertEquals(2, stale.seq(0));
+    int readsBefore = store.headReads.get();
+    stale.fail(new AppendConflict("seq 2 already stored in room a", null));
+    ScriptedStore.Append retried = store.nextAppend();
+    assertEquals(readsBefore + 1, store.headReads.get());
+    assertEquals(6, retried.seq(0));
+    assertTrue(published.isEmpty(), "the colliding write was published");
+    retried.commit();
+    assertEquals(6, await(second).body().getLong("seq"));
+    assertEquals(6, published.poll(10, TimeUnit.SECONDS).getLong("seq"));
+  }
+
+  @Test
+  void accessIsAskedOncePerRoomAndIdentityUntilItChanges() throws Exception {
+    deployShards(1);
+    ScriptedStore store = stores.get(0);
+    for (int i = 1; i <= 3; i++) {
+      Future<Message<JsonObject>> sent = chat(Addresses.CHAT, "a", "m" + i, null);
+      store.nextAppend().commit();
+      assertEquals(i, await(sent).body().getLong("seq"));
+    }
+    assertEquals(1, accessAsks.get());
+
+    // A room's access changed; an account was registered (a guest may no longer use its name); one was deleted.
+    for (String change : List.of(Addresses.ACCESS_CHANGED, Addresses.ACCOUNT_CREATED, Addresses.ACCOUNT_DELETED)) {
+      vertx.eventBus().publish(change, new JsonObject().put("room", "a").put("private", false).put("username", "ann"));
+      settle();
+      int before = accessAsks.get();
+      Future<Message<JsonObject>> sent = chat(Addresses.CHAT, "a", "after " + change, null);
+      store.nextAppend().commit();
+      await(sent);
+      assertEquals(before + 1, accessAsks.get(), "access was not asked again after " + change);
+    }
+  }
+
+  @Test
+  void thePublicAddressReachesTheOwningShardAndTheDrainEveryShard() throws Exception {
+    deployShards(2);
+    LocalRoomOwners owners = new LocalRoomOwners(2);
+    String[] rooms = roomsOnEachShard(owners);
+    for (String room : rooms) {
+      // Twice, so the public address's round robin hits both shards.
+      for (int i = 1; i <= 2; i++) {
+        Future<Message<JsonObject>> sent = chat(Addresses.CHAT, room, "hi", null);
+        ScriptedStore.Append append = stores.get(owners.shardOf(room)).nextAppend();
+        assertEquals(room, append.room());
+        append.commit();
+        assertEquals(i, await(sent).body().getLong("seq"));
+      }
+    }
+    Future<Message<JsonObject>> direct = chat(owners.address(rooms[1], Addresses.CHAT), rooms[1], "direct", null);
+    stores.get(1).nextAppend().commit();
+    assertEquals(3, await(direct).body().getLong("seq"));
+    stores.forEach(s -> assertNull(s.appends.poll()));
+
+    // Shard 1 holds a write while the drain starts: the drain answers only after it.
+    Future<Message<JsonObject>> held = chat(Addresses.CHAT, rooms[1], "held", null);
+    ScriptedStore.Append pending = stores.get(1).nextAppend();
+    Future<Message<JsonObject>> drain = vertx.eventBus().request(Addresses.DRAIN, new JsonObject());
+    settle();
+    assertTrue(!drain.isComplete(), "drained while shard 1 still had a write in flight");
+    pending.commit();
+    assertEquals(1, await(drain).body().getInteger("commands"));
+    assertEquals(4, await(held).body().getLong("seq"));
+    assertEquals(Failure.UNAVAILABLE, ((ReplyException) failure(chat(Addresses.CHAT, rooms[0], "late", null))).failureCode());
+  }
+
+  private static String[] roomsOnEachShard(LocalRoomOwners owners) {
+    String[] rooms = new String[2];
+    for (int i = 0; rooms[0] == null || rooms[1] == null; i++) {
+      String room = "room" + i;
+      if (rooms[owners.shardOf(room)] == null) {
+        rooms[owners.shardOf(room)] = room;
+      }
+    }
+    return rooms;
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failure(Future<?> future) throws Exception {
+    try {
+      await(future);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected a failure");
+  }
+}
