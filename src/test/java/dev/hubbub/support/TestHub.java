@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.Set;
@@ -65,19 +64,28 @@ public final class TestHub {
     return vertx.undeploy(deploymentId);
   }
 
-  /** A free port, never one this JVM handed out before: two asked for in a row may otherwise coincide. */
+  /**
+   * A free port, never one this JVM handed out before. It is drawn below Linux's ephemeral range
+   * (32768-60999): a port the OS picked for us could be taken by any outgoing connection (tests open
+   * thousands) before the hub binds it, while these are only ever bound on purpose.
+   */
   public static synchronized int freePort() {
     while (true) {
-      try (ServerSocket socket = new ServerSocket(0)) {
+      int port = 20_000 + RANDOM.nextInt(12_000);
+      if (HANDED_OUT.contains(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket()) {
         socket.setReuseAddress(true);
-        if (HANDED_OUT.add(socket.getLocalPort())) {
-          return socket.getLocalPort();
-        }
+        socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        HANDED_OUT.add(port);
+        return port;
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        // taken: draw again
       }
     }
   }
 
+  private static final java.util.Random RANDOM = new java.security.SecureRandom();
   private static final Set<Integer> HANDED_OUT = new HashSet<>();
 }
