@@ -56,6 +56,7 @@ public class HttpServerVerticle extends VerticleBase {
     sockJs = new SockJsBridge(vertx, config, authenticator);
 
     Router router = Router.router(vertx);
+    TrustedProxies.from(config()).mount(router); // first: every later route sees the real client
     BadRequests.guard(router);
     new HealthRoutes(vertx).mount(router);
     MetricsSettings metrics = MetricsSettings.from(config());
