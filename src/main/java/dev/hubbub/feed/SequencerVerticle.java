@@ -3,6 +3,7 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
 import dev.hubbub.metrics.HubMetrics;
@@ -342,7 +343,8 @@ public class SequencerVerticle extends VerticleBase {
       }
       String room = p.room();
       long head = next.getOrDefault(room, heads.get(room));
-      if (head == 0 && !Limits.of(vertx).tryCreateRoom(config.abuse(), RateGate.keyOf(p.who), System.nanoTime())) {
+      if (head == 0 && !Limits.of(vertx).tryCreateRoom(config.abuse(), RateGate.keyOf(p.who),
+          ClientAddress.of(p.command.body()), System.nanoTime())) {
         p.refused = new Failure.Rejected(Failure.TOO_MANY, "too many new rooms: try again later, or write in an existing room");
         continue;
       }

@@ -31,6 +31,7 @@ public final class Limits implements Shareable {
   private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> identities = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> creators = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, TokenBucket> creatingAddresses = new ConcurrentHashMap<>();
   private volatile int sweepAt = SWEEP_AT;
 
   public static Limits of(Vertx vertx) {
@@ -79,11 +80,18 @@ public final class Limits implements Shareable {
   }
 
   /**
-   * True when {@code identity} (null: unnamed, one shared budget) may create one more room now, that is write
-   * the first message of a room without history; false (and counted) when it is over
-   * {@link LimitSettings#roomsPerMinute}.
+   * True when {@code identity} (null: unnamed, one shared budget) from {@code address} may create one more room
+   * now, that is write the first message of a room without history; false (and counted) when the address is over
+   * {@link LimitSettings#roomsPerMinutePerAddress} (a guest can take a new name for every room, not a new
+   * address) or the identity over {@link LimitSettings#roomsPerMinute}. A null address (a command from inside
+   * the hub) and an exempt one are not counted per address.
    */
-  public boolean tryCreateRoom(LimitSettings settings, String identity, long now) {
+  public boolean tryCreateRoom(LimitSettings settings, String identity, String address, long now) {
+    if (address != null && !settings.exemptAddresses().contains(address)
+        && !take(creatingAddresses, address, now,
+            () -> new TokenBucket(settings.roomsPerMinutePerAddress() / 60.0, settings.roomBurstPerAddress(), now))) {
+      return false;
+    }
     return take(creators, identity == null ? "" : identity, now,
         () -> new TokenBucket(settings.roomsPerMinute() / 60.0, settings.roomBurst(), now));
   }
@@ -114,7 +122,7 @@ public final class Limits implements Shareable {
         return e.getValue().full(now);
       }
     });
-    sweepAt = Math.max(SWEEP_AT, 2 * Math.max(identities.size(), creators.size()));
+    sweepAt = Math.max(SWEEP_AT, 2 * Math.max(identities.size(), Math.max(creators.size(), creatingAddresses.size())));
   }
 
   /** Open connections counted now (for tests and the README's figures). */

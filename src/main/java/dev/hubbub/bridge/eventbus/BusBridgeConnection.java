@@ -106,6 +106,8 @@ final class BusBridgeConnection {
   private boolean receivedFrame;
   /** Refused by a connection cap and about to be closed: what it sends meanwhile is ignored. */
   boolean refusing;
+  /** The client's address, put on every command for the per-address caps of the core; set by {@link BusBridge#admit}. */
+  io.vertx.core.net.SocketAddress clientAddress;
 
   BusBridgeConnection(BusBridge bridge, Transport transport, Credentials handshake) {
     this.bridge = bridge;
@@ -378,7 +380,7 @@ final class BusBridgeConnection {
       error(replyAddress, 429, "too many requests in flight: wait for replies");
       return Future.succeededFuture();
     }
-    JsonObject command = who.into(command(body));
+    JsonObject command = dev.hubbub.limits.ClientAddress.into(who.into(command(body)), clientAddress);
     inFlight++;
     bridge.vertx.eventBus().<JsonObject>request(address, command).onComplete(result -> {
       inFlight--;

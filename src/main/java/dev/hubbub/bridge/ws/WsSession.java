@@ -8,6 +8,7 @@ import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.RateGate;
 import dev.hubbub.store.AccountStore;
 import dev.hubbub.metrics.HubMetrics;
@@ -393,7 +394,7 @@ final class WsSession extends FeedSession {
    * {@code ack {cid, id, seq}} once the event is committed; a failure is an {@code error} frame carrying the cid.
    */
   private void command(String address, JsonObject command, String cid) {
-    member.into(command.put("room", room));
+    ClientAddress.into(member.into(command.put("room", room)), ws.remoteAddress());
     if (cid != null) {
       command.put("cid", cid);
     }

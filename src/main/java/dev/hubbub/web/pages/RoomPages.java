@@ -5,6 +5,7 @@ import dev.hubbub.auth.Identity;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
+import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
 import dev.hubbub.feed.Rules;
@@ -192,7 +193,7 @@ public final class RoomPages {
       return;
     }
     auth.author(ctx.request(), body.getValue("username"))
-        .compose(who -> chat(room, who, body.getValue("text")))
+        .compose(who -> chat(room, who, body.getValue("text"), ctx.request().remoteAddress()))
         .onSuccess(reply -> Pages.json(ctx, 201, reply))
         .onFailure(e -> Pages.json(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
@@ -206,7 +207,7 @@ public final class RoomPages {
     String username = ctx.request().getFormAttribute("username");
     String text = ctx.request().getFormAttribute("text");
     Future<Identity> author = auth.author(ctx.request(), username);
-    author.compose(who -> chat(room, who, text))
+    author.compose(who -> chat(room, who, text, ctx.request().remoteAddress()))
         .onSuccess(reply -> {
           Identity who = author.result();
           if (who.guest()) {
@@ -239,12 +240,12 @@ public final class RoomPages {
   }
 
   /** Sends the chat command as {@code who}; the core checks the name, the room and the text and answers {@code {id, seq, ts}}. */
-  private Future<JsonObject> chat(String room, Identity who, Object text) {
+  private Future<JsonObject> chat(String room, Identity who, Object text, io.vertx.core.net.SocketAddress from) {
     String rateKey = RateGate.keyOf(who);
     if (rateKey != null && !Limits.of(vertx).tryMessage(config.abuse(), rateKey, System.nanoTime())) {
       return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED)); // the same identity rate as REST
     }
-    JsonObject command = who.into(new JsonObject().put("room", room).put("text", text));
+    JsonObject command = ClientAddress.into(who.into(new JsonObject().put("room", room).put("text", text)), from);
     return request(Addresses.CHAT, command).map(Message::body);
   }
 
