@@ -29,6 +29,7 @@ public final class Limits implements Shareable {
 
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> socketsPerAddress = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> identities = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> creators = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> creatingAddresses = new ConcurrentHashMap<>();
@@ -72,6 +73,36 @@ public final class Limits implements Shareable {
       perAddress.computeIfPresent(host, (h, c) -> c.decrementAndGet() <= 0 ? null : c);
     }
     open.decrementAndGet();
+  }
+
+  /**
+   * Counts a new TCP connection to the HTTP port from {@code host}, before it has sent a byte; false (and
+   * counted as a connection-limit hit) when the address already holds {@link LimitSettings#maxSocketsPerAddress},
+   * and the caller closes it at once. Silent sockets are what exhaust file descriptors: this bounds what one
+   * address can hold, whatever it sends. An admitted socket must be {@link #releaseSocket released} once.
+   */
+  public boolean tryOpenSocket(LimitSettings settings, String host) {
+    if (settings.exemptAddresses().contains(host)) {
+      return true;
+    }
+    AtomicInteger count = socketsPerAddress.compute(host, (h, c) -> {
+      AtomicInteger n = c == null ? new AtomicInteger() : c;
+      n.incrementAndGet();
+      return n;
+    });
+    if (count.get() > settings.maxSocketsPerAddress()) {
+      releaseSocket(settings, host);
+      HubMetrics.get().connectionRefused();
+      return false;
+    }
+    return true;
+  }
+
+  /** A socket admitted by {@link #tryOpenSocket} closed. */
+  public void releaseSocket(LimitSettings settings, String host) {
+    if (!settings.exemptAddresses().contains(host)) {
+      socketsPerAddress.computeIfPresent(host, (h, c) -> c.decrementAndGet() <= 0 ? null : c);
+    }
   }
 
   /** True when {@code identity} may send one more message now; false (and counted) when it is over its rate. */

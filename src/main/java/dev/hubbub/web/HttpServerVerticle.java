@@ -17,9 +17,12 @@ import dev.hubbub.web.pages.RoomPages;
 import dev.hubbub.web.pages.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import dev.hubbub.limits.Limits;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -56,7 +59,8 @@ public class HttpServerVerticle extends VerticleBase {
     sockJs = new SockJsBridge(vertx, config, authenticator);
 
     Router router = Router.router(vertx);
-    TrustedProxies.from(config()).mount(router); // first: every later route sees the real client
+    TrustedProxies proxies = TrustedProxies.from(config());
+    proxies.mount(router); // first: every later route sees the real client
     BadRequests.guard(router);
     new HealthRoutes(vertx).mount(router);
     MetricsSettings metrics = MetricsSettings.from(config());
@@ -90,9 +94,13 @@ public class HttpServerVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
         // A connection with no traffic either way (a stalled request, a silent socket) is closed; open
         // streams stay busy with SSE keep-alives and WebSocket pings.
-        .setIdleTimeout(config.abuse().httpIdleTimeoutSeconds());
+        .setIdleTimeout(config.abuse().httpIdleTimeoutSeconds())
+        // No h2c detection: it holds a new connection until its first bytes, so a silent one would never
+        // reach the connection handler that caps sockets per address (capSockets). Browsers never use h2c.
+        .setHttp2ClearTextEnabled(false);
     EventLoopLag.watch(vertx); // by default there is one instance per event loop, so every loop is watched
     return vertx.createHttpServer(options)
+        .connectionHandler(connection -> capSockets(config, proxies, connection))
         .requestHandler(router)
         .listen()
         .onSuccess(server -> log.debug("HTTP instance listening on {}:{}", config.http().host(), server.actualPort()))
@@ -112,6 +120,25 @@ public class HttpServerVerticle extends VerticleBase {
     int bridged = sockJs.shutDown();
     return webSockets.shutDown().onSuccess(ws -> vertx.eventBus().send(Addresses.SHUTDOWN_TOLD,
         new JsonObject().put("ws", ws).put("sse", sse).put("bridge", bridged)));
+  }
+
+  /**
+   * Closes a new connection at once when its address holds {@code limits.maxSocketsPerAddress} already, so
+   * silent sockets from one address cannot use up the file descriptors; a trusted proxy carries many clients.
+   */
+  private void capSockets(HubConfig config, TrustedProxies proxies, HttpConnection connection) {
+    SocketAddress peer = connection.remoteAddress();
+    String host = peer == null || peer.hostAddress() == null ? "" : peer.hostAddress();
+    if (proxies.trusted(host)) {
+      return;
+    }
+    Limits limits = Limits.of(vertx);
+    if (!limits.tryOpenSocket(config.abuse(), host)) {
+      log.debug("closing a connection from {}: it holds limits.maxSocketsPerAddress already", host);
+      connection.close();
+      return;
+    }
+    connection.closeHandler(v -> limits.releaseSocket(config.abuse(), host));
   }
 
   /** {@code /metrics} alone on its own port; the instances share it like the main one. */
