@@ -2,6 +2,7 @@ package dev.hubbub.web.pages;
 
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.auth.Identity;
+import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
@@ -9,6 +10,7 @@ import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.stats.Watchers;
 import dev.hubbub.web.Csrf;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -61,6 +63,7 @@ public final class RoomPages {
     router.get("/rooms").handler(this::open);
     router.get("/rooms/:room").handler(issueCsrf).handler(this::page);
     router.get("/rooms/:room/search").handler(this::search);
+    router.get("/rooms/:room/watchers").handler(this::watchers);
     router.post("/rooms/:room/messages")
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes()))
         .handler(checkCsrf)
@@ -150,6 +153,18 @@ public final class RoomPages {
     return new PostForm(room, name, !who.guest(), text, error, focus, config.limits().maxTextChars(), ctx.get(Csrf.HEADER));
   }
 
+  /** {@code GET /rooms/{room}/watchers}: the page's watcher count, a fragment htmx polls; for whoever may read the room. */
+  private void watchers(RoutingContext ctx) {
+    String room = roomOrAnswer(ctx);
+    if (room == null) {
+      return;
+    }
+    auth.identify(ctx.request())
+        .compose(reader -> RoomAccess.requireRead(vertx.eventBus(), room, reader))
+        .onSuccess(v -> Pages.html(ctx, 200, views.watchers(room, Watchers.of(vertx).count(room))))
+        .onFailure(e -> errorPage(ctx, e));
+  }
+
   private void renderRoom(RoutingContext ctx, int status, Identity reader, PostForm form) {
     String room = form.room();
     Future.all(request(Addresses.HISTORY, reader.into(new JsonObject().put("room", room))),
@@ -159,7 +174,7 @@ public final class RoomPages {
           Message<JsonObject> roster = replies.resultAt(1);
           List<JsonObject> events = history.body().getJsonArray("messages").stream().map(JsonObject.class::cast).toList();
           RoomView view = new RoomView(room, Transcript.fold(events), Views.users(roster.body()), form, views.assets(),
-              history.body().getString("epoch", ""));
+              history.body().getString("epoch", ""), Watchers.of(vertx).count(room));
           Pages.html(ctx, status, views.room(view));
         })
         .onFailure(e -> errorPage(ctx, e));
