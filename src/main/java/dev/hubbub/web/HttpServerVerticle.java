@@ -17,6 +17,7 @@ import dev.hubbub.web.pages.RoomPages;
 import dev.hubbub.web.pages.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import dev.hubbub.limits.ConnectionLog;
 import dev.hubbub.limits.Limits;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -128,17 +129,35 @@ public class HttpServerVerticle extends VerticleBase {
    */
   private void capSockets(HubConfig config, TrustedProxies proxies, HttpConnection connection) {
     SocketAddress peer = connection.remoteAddress();
+    ConnectionLog.Opened opened = ConnectionLog.opened("http", peer);
     String host = peer == null || peer.hostAddress() == null ? "" : peer.hostAddress();
     if (proxies.trusted(host)) {
+      whenClosed(connection, () -> ConnectionLog.closed(opened));
       return;
     }
     Limits limits = Limits.of(vertx);
     if (!limits.tryOpenSocket(config.abuse(), host)) {
-      log.debug("closing a connection from {}: it holds limits.maxSocketsPerAddress already", host);
+      ConnectionLog.refused(opened, "its address holds limits.maxSocketsPerAddress already");
       connection.close();
       return;
     }
-    connection.closeHandler(v -> limits.releaseSocket(config.abuse(), host));
+    whenClosed(connection, () -> {
+      limits.releaseSocket(config.abuse(), host);
+      ConnectionLog.closed(opened);
+    });
+  }
+
+  /**
+   * Runs {@code then} once when the TCP connection closes. A connection upgraded to a WebSocket never calls
+   * its {@code closeHandler}, so the channel's own close future is used (Vert.x's internal connection type;
+   * thread-safe callers only, it completes on the event loop of the channel).
+   */
+  private static void whenClosed(HttpConnection connection, Runnable then) {
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      base.channel().closeFuture().addListener(f -> then.run());
+    } else {
+      connection.closeHandler(v -> then.run());
+    }
   }
 
   /** {@code /metrics} alone on its own port; the instances share it like the main one. */

@@ -99,6 +99,30 @@ class SilentConnectionsTest {
     }
   }
 
+  @Test
+  void aClosedWebSocketGivesItsSocketBack(Vertx vertx) throws Exception {
+    TestHub hub = await(TestHub.start(vertx, new JsonObject().put("limits", new JsonObject()
+        .put("maxSocketsPerAddress", 2).put("exemptAddresses", ""))));
+    // An upgraded connection never calls its HTTP close handler: its place must still be given back.
+    for (int i = 0; i < 6; i++) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+      while (true) {
+        try {
+          WsTestClient ws = await(WsTestClient.connect(vertx, hub.port));
+          assertEquals("welcome", await(ws.join("reuse", "user" + i)).getString("type"));
+          await(ws.close());
+          break;
+        } catch (java.util.concurrent.TimeoutException e) {
+          throw e;
+        } catch (Exception e) {
+          // The previous socket's close may not have reached the hub yet.
+          assertTrue(System.nanoTime() < deadline, "socket " + i + " never got in: " + e);
+          await(delay(vertx, 50));
+        }
+      }
+    }
+  }
+
   private static Future<Void> delay(Vertx vertx, long ms) {
     Promise<Void> promise = Promise.promise();
     vertx.setTimer(ms, id -> promise.complete());
