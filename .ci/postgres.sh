@@ -27,6 +27,12 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# down: stop the server but keep the cluster (a test's outage); start again with no argument (or "up").
+if [ "${1:-start}" = "down" ]; then
+  as_owner "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >&2
+  exit 0
+fi
+
 if [ "${1:-start}" = "stop" ]; then
   if [ -f "$DATA/PG_VERSION" ]; then as_owner "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >&2 || true; fi
   rm -rf "$DATA"
@@ -53,3 +59,4 @@ fi
 log "PostgreSQL ready on 127.0.0.1:$PORT, database $DB"
 echo "export HUBBUB_TEST_PG_URL=jdbc:postgresql://127.0.0.1:$PORT/$DB"
 echo "export HUBBUB_TEST_PG_USER=$USER_NAME"
+echo "export HUBBUB_TEST_PG_DATA=$DATA"

@@ -2,6 +2,7 @@ package dev.hubbub.feed;
 
 import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
+import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.RateGate;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.HistoryStore;
@@ -52,7 +53,8 @@ final class BatchPlan {
       }
       String room = p.room();
       long head = next.containsKey(room) ? next.get(room) : heads.get(room);
-      if (head == 0 && !limits.tryCreateRoom(abuse, RateGate.keyOf(p.who), System.nanoTime())) {
+      if (head == 0 && !limits.tryCreateRoom(abuse, RateGate.keyOf(p.who),
+          ClientAddress.of(p.command.body()), System.nanoTime())) {
         p.refused = new Failure.Rejected(Failure.TOO_MANY, "too many new rooms: try again later, or write in an existing room");
         continue;
       }

@@ -25,12 +25,16 @@ import java.util.stream.Collectors;
  * @param roomHeads                 room heads the sequencer keeps in memory; others are read from the store again
  * @param roomsPerMinute            rooms one identity may create (write the first message of) per minute, sustained
  * @param roomBurst                 how many it may create at once above that rate
+ * @param roomsPerMinutePerAddress  rooms all identities from one client address may create per minute, sustained
+ * @param roomBurstPerAddress       how many they may create at once above that rate
+ * @param maxSocketsPerAddress      TCP connections to the HTTP port one client address may hold, requests or not
  */
 public record LimitSettings(double messagesPerSecond, int messageBurst, double identityMessagesPerSecond,
                             int identityMessageBurst, int refusalsBeforeClose, int maxConnections,
                             int maxConnectionsPerAddress, Set<String> exemptAddresses, int httpIdleTimeoutSeconds,
                             int joinTimeoutSeconds, int tcpFirstFrameSeconds, int wsPingSeconds, int roomHeads,
-                            int roomsPerMinute, int roomBurst) {
+                            int roomsPerMinute, int roomBurst, int roomsPerMinutePerAddress, int roomBurstPerAddress,
+                            int maxSocketsPerAddress) {
 
   public static LimitSettings from(JsonObject config) {
     JsonObject limits = config.getJsonObject("limits", new JsonObject());
@@ -50,7 +54,10 @@ public record LimitSettings(double messagesPerSecond, int messageBurst, double i
         positive(limits, "wsPingSeconds", 45),
         positive(limits, "roomHeads", 10_000),
         positive(limits, "roomsPerMinute", 120),
-        positive(limits, "roomBurst", 600));
+        positive(limits, "roomBurst", 600),
+        positive(limits, "roomsPerMinutePerAddress", 600),
+        positive(limits, "roomBurstPerAddress", 3_000),
+        positive(limits, "maxSocketsPerAddress", 2_000));
   }
 
   private static int positive(JsonObject node, String key, int fallback) {

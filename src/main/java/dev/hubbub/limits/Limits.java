@@ -29,8 +29,10 @@ public final class Limits implements Shareable {
 
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> socketsPerAddress = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> identities = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> creators = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, TokenBucket> creatingAddresses = new ConcurrentHashMap<>();
   private volatile int sweepAt = SWEEP_AT;
 
   public static Limits of(Vertx vertx) {
@@ -73,17 +75,54 @@ public final class Limits implements Shareable {
     open.decrementAndGet();
   }
 
+  /**
+   * Counts a new TCP connection to the HTTP port from {@code host}, before it has sent a byte; false (and
+   * counted as a connection-limit hit) when the address already holds {@link LimitSettings#maxSocketsPerAddress},
+   * and the caller closes it at once. Silent sockets are what exhaust file descriptors: this bounds what one
+   * address can hold, whatever it sends. An admitted socket must be {@link #releaseSocket released} once.
+   */
+  public boolean tryOpenSocket(LimitSettings settings, String host) {
+    if (settings.exemptAddresses().contains(host)) {
+      return true;
+    }
+    AtomicInteger count = socketsPerAddress.compute(host, (h, c) -> {
+      AtomicInteger n = c == null ? new AtomicInteger() : c;
+      n.incrementAndGet();
+      return n;
+    });
+    if (count.get() > settings.maxSocketsPerAddress()) {
+      releaseSocket(settings, host);
+      HubMetrics.get().connectionRefused();
+      return false;
+    }
+    return true;
+  }
+
+  /** A socket admitted by {@link #tryOpenSocket} closed. */
+  public void releaseSocket(LimitSettings settings, String host) {
+    if (!settings.exemptAddresses().contains(host)) {
+      socketsPerAddress.computeIfPresent(host, (h, c) -> c.decrementAndGet() <= 0 ? null : c);
+    }
+  }
+
   /** True when {@code identity} may send one more message now; false (and counted) when it is over its rate. */
   public boolean tryMessage(LimitSettings settings, String identity, long now) {
     return take(identities, identity, now, () -> new TokenBucket(settings.identityMessagesPerSecond(), settings.identityMessageBurst(), now));
   }
 
   /**
-   * True when {@code identity} (null: unnamed, one shared budget) may create one more room now, that is write
-   * the first message of a room without history; false (and counted) when it is over
-   * {@link LimitSettings#roomsPerMinute}.
+   * True when {@code identity} (null: unnamed, one shared budget) from {@code address} may create one more room
+   * now, that is write the first message of a room without history; false (and counted) when the address is over
+   * {@link LimitSettings#roomsPerMinutePerAddress} (a guest can take a new name for every room, not a new
+   * address) or the identity over {@link LimitSettings#roomsPerMinute}. A null address (a command from inside
+   * the hub) and an exempt one are not counted per address.
    */
-  public boolean tryCreateRoom(LimitSettings settings, String identity, long now) {
+  public boolean tryCreateRoom(LimitSettings settings, String identity, String address, long now) {
+    if (address != null && !settings.exemptAddresses().contains(address)
+        && !take(creatingAddresses, address, now,
+            () -> new TokenBucket(settings.roomsPerMinutePerAddress() / 60.0, settings.roomBurstPerAddress(), now))) {
+      return false;
+    }
     return take(creators, identity == null ? "" : identity, now,
         () -> new TokenBucket(settings.roomsPerMinute() / 60.0, settings.roomBurst(), now));
   }
@@ -114,7 +153,7 @@ public final class Limits implements Shareable {
         return e.getValue().full(now);
       }
     });
-    sweepAt = Math.max(SWEEP_AT, 2 * Math.max(identities.size(), creators.size()));
+    sweepAt = Math.max(SWEEP_AT, 2 * Math.max(identities.size(), Math.max(creators.size(), creatingAddresses.size())));
   }
 
   /** Open connections counted now (for tests and the README's figures). */

@@ -19,9 +19,13 @@ import dev.hubbub.web.pages.RoomPages;
 import dev.hubbub.web.pages.Views;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import dev.hubbub.limits.ConnectionLog;
+import dev.hubbub.limits.Limits;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -63,6 +67,8 @@ public class HttpServerVerticle extends VerticleBase {
     tcp = config.tcp().enabled() ? new TcpBridge(vertx, config, authenticator, engine) : null;
 
     Router router = Router.router(vertx);
+    TrustedProxies proxies = TrustedProxies.from(config());
+    proxies.mount(router); // first: every later route sees the real client
     BadRequests.guard(router);
     new HealthRoutes(vertx).mount(router);
     MetricsSettings metrics = MetricsSettings.from(config());
@@ -96,9 +102,13 @@ public class HttpServerVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
         // A connection with no traffic either way (a stalled request, a silent socket) is closed; open
         // streams stay busy with SSE keep-alives and WebSocket pings.
-        .setIdleTimeout(config.abuse().httpIdleTimeoutSeconds());
+        .setIdleTimeout(config.abuse().httpIdleTimeoutSeconds())
+        // No h2c detection: it holds a new connection until its first bytes, so a silent one would never
+        // reach the connection handler that caps sockets per address (capSockets). Browsers never use h2c.
+        .setHttp2ClearTextEnabled(false);
     EventLoopLag.watch(vertx); // by default there is one instance per event loop, so every loop is watched
     return vertx.createHttpServer(options)
+        .connectionHandler(connection -> capSockets(config, proxies, connection))
         .requestHandler(router)
         .listen()
         .onSuccess(server -> log.debug("HTTP instance listening on {}:{}", config.http().host(), server.actualPort()))
@@ -119,6 +129,43 @@ public class HttpServerVerticle extends VerticleBase {
     int bridged = sockJs.shutDown() + (tcp == null ? 0 : tcp.shutDown());
     return webSockets.shutDown().onSuccess(ws -> vertx.eventBus().send(Addresses.SHUTDOWN_TOLD,
         new JsonObject().put("ws", ws).put("sse", sse).put("bridge", bridged)));
+  }
+
+  /**
+   * Closes a new connection at once when its address holds {@code limits.maxSocketsPerAddress} already, so
+   * silent sockets from one address cannot use up the file descriptors; a trusted proxy carries many clients.
+   */
+  private void capSockets(HubConfig config, TrustedProxies proxies, HttpConnection connection) {
+    SocketAddress peer = connection.remoteAddress();
+    ConnectionLog.Opened opened = ConnectionLog.opened("http", peer);
+    String host = peer == null || peer.hostAddress() == null ? "" : peer.hostAddress();
+    if (proxies.trusted(host)) {
+      whenClosed(connection, () -> ConnectionLog.closed(opened));
+      return;
+    }
+    Limits limits = Limits.of(vertx);
+    if (!limits.tryOpenSocket(config.abuse(), host)) {
+      ConnectionLog.refused(opened, "its address holds limits.maxSocketsPerAddress already");
+      connection.close();
+      return;
+    }
+    whenClosed(connection, () -> {
+      limits.releaseSocket(config.abuse(), host);
+      ConnectionLog.closed(opened);
+    });
+  }
+
+  /**
+   * Runs {@code then} once when the TCP connection closes. A connection upgraded to a WebSocket never calls
+   * its {@code closeHandler}, so the channel's own close future is used (Vert.x's internal connection type;
+   * thread-safe callers only, it completes on the event loop of the channel).
+   */
+  private static void whenClosed(HttpConnection connection, Runnable then) {
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      base.channel().closeFuture().addListener(f -> then.run());
+    } else {
+      connection.closeHandler(v -> then.run());
+    }
   }
 
   /** {@code /metrics} alone on its own port; the instances share it like the main one. */

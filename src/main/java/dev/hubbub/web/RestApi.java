@@ -5,6 +5,7 @@ import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.limits.LimitSettings;
+import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
 import dev.hubbub.metrics.HubMetrics;
@@ -149,7 +150,8 @@ final class RestApi {
           if (key != null && !Limits.of(vertx).tryMessage(limits, key, System.nanoTime())) {
             return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED));
           }
-          return vertx.eventBus().<JsonObject>request(RoomOwners.of(vertx).address(command.getString("room"), address), who.into(command));
+          return vertx.eventBus().<JsonObject>request(RoomOwners.of(vertx).address(command.getString("room"), address),
+              ClientAddress.into(who.into(command), ctx.request().remoteAddress()));
         })
         .onSuccess(reply -> {
           JsonObject stored = reply.body();

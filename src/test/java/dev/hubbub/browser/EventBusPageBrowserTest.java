@@ -19,7 +19,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** /eventbus.html: replayed deletions and live edits are shown, the placeholder follows the room. */
+/** /eventbus.html: replayed deletions and live edits are shown, the placeholder follows the room, a seq gap is filled. */
 @ExtendWith(VertxExtension.class)
 class EventBusPageBrowserTest {
 
@@ -62,5 +62,31 @@ class EventBusPageBrowserTest {
     ChatPage.rest(hub.port, "PATCH", "/api/rooms/bus/messages/" + kept, who.copy().put("text", "edited live"));
     page.until(d -> page.texts().contains("edited live"));
     assertTrue(browser.findElements(By.cssSelector(".nav a")).size() >= 2);
+  }
+  @Test
+  void aJumpInSeqIsFilledFromHistoryBeforeLaterEventsAreShown() {
+    browser = Browser.open();
+    browser.get("http://127.0.0.1:" + hub.port + "/eventbus.html");
+    // Lose every live delivery carrying "DROPME", as a broken fan-out would: the page must notice the jump.
+    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("""
+        const register = EventBus.prototype.registerHandler;
+        EventBus.prototype.registerHandler = function (address, headers, callback) {
+          return register.call(this, address, headers, (err, m) => {
+            if (m && m.body && String(m.body.text || '').includes('DROPME')) return;
+            return callback(err, m);
+          });
+        };""");
+    browser.findElement(By.id("username")).sendKeys("watcher");
+    browser.findElement(By.id("room")).clear();
+    browser.findElement(By.id("room")).sendKeys("busgap");
+    browser.findElement(By.id("join")).click();
+    ChatPage page = new ChatPage(browser);
+    JsonObject poster = new JsonObject().put("username", "poster");
+    ChatPage.rest(hub.port, "POST", "/api/rooms/busgap/messages", poster.copy().put("text", "one"));
+    page.until(d -> page.texts().contains("one"));
+    ChatPage.rest(hub.port, "POST", "/api/rooms/busgap/messages", poster.copy().put("text", "DROPME two"));
+    ChatPage.rest(hub.port, "POST", "/api/rooms/busgap/messages", poster.copy().put("text", "three"));
+    page.until(d -> page.texts().contains("three"));
+    assertEquals(List.of("one", "DROPME two", "three"), page.texts());
   }
 }

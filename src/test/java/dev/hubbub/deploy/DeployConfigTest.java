@@ -56,6 +56,8 @@ class DeployConfigTest {
         .replace("/etc/letsencrypt/live/chat.example.com/fullchain.pem", cert.toString())
         .replace("/etc/letsencrypt/live/chat.example.com/privkey.pem", key.toString());
     assertTrue(site.contains("proxy_set_header Upgrade") && site.contains("proxy_buffering off"), "upgrade and unbuffered SSE");
+    assertTrue(site.contains("X-Forwarded-For") && site.contains("X-Forwarded-Proto") && site.contains("X-Forwarded-Host"),
+        "the client's address, scheme and host for the hub's trusted-proxy handling");
     Files.writeString(dir.resolve("site.conf"), site);
     Files.writeString(dir.resolve("nginx.conf"), "pid " + dir.resolve("nginx.pid") + ";\nerror_log " + dir.resolve("error.log")
         + ";\nevents {}\nhttp {\n  access_log off;\n  include " + dir.resolve("site.conf") + ";\n}\n");
@@ -72,6 +74,8 @@ class DeployConfigTest {
 
   @Test
   void theSystemdUnitPassesSystemdAnalyzeVerify() throws Exception {
+    assertTrue(Files.readString(DEPLOY.resolve("hubbub.service")).contains("HUBBUB_HTTP_TRUSTED_PROXIES=127.0.0.1,::1"),
+        "the unit trusts the local proxy's X-Forwarded-* headers");
     need("/usr/bin/systemd-analyze", "systemd", false);
     run(List.of("/usr/bin/systemd-analyze", "verify", DEPLOY.resolve("hubbub.service").toAbsolutePath().toString()));
   }

@@ -117,6 +117,33 @@ class LimitsTest {
   }
 
   @Test
+  void anAddressCreatesAtMostItsBurstOfRoomsWhateverNamesItTakes(Vertx vertx) throws Exception {
+    TestHub hub = hub(vertx, new JsonObject().put("roomsPerMinutePerAddress", 1).put("roomBurstPerAddress", 2)
+        .put("exemptAddresses", ""));
+    // A new guest name per room: the per-identity cap never bites, the address's does.
+    assertEquals(201, post(vertx, hub, "addr-1", "guest-1", "one").statusCode());
+    assertEquals(201, post(vertx, hub, "addr-2", "guest-2", "two").statusCode());
+    double before = rateHits();
+    HttpResponse<Buffer> refused = post(vertx, hub, "addr-3", "guest-3", "three");
+    assertEquals(429, refused.statusCode());
+    assertTrue(refused.bodyAsJsonObject().getString("error").startsWith("too many new rooms"), refused.bodyAsString());
+
+    // The same address over a WebSocket and the TCP bridge; a client cannot name another address in its body.
+    WsTestClient ws = await(WsTestClient.live(vertx, hub.port, "addr-4", "guest-4"));
+    ws.send(new JsonObject().put("type", "chat").put("text", "four").put("cid", "c4"));
+    JsonObject error = await(ws.skipTo("error"));
+    assertTrue(error.getString("message").startsWith("too many new rooms"), error.encode());
+    BusTestClient tcp = await(BusTestClient.tcp(vertx, hub.tcpPort()));
+    tcp.send(new JsonObject().put("type", "send").put("address", "hubbub.cmd.chat").put("replyAddress", "r1")
+        .put("body", new JsonObject().put("room", "addr-5").put("username", "guest-5").put("text", "five")
+            .put("clientAddress", "198.51.100.77")));
+    JsonObject err = await(tcp.next());
+    assertTrue(err.encode().contains("429") && err.encode().contains("too many new rooms"), err.encode());
+    assertEquals(before + 3, rateHits());
+    assertEquals(201, post(vertx, hub, "addr-1", "guest-6", "an existing room is no creation").statusCode());
+  }
+
+  @Test
   void aTcpBridgeClientOverItsRateGetsErr429ThenIsClosed(Vertx vertx) throws Exception {
     TestHub hub = hub(vertx, new JsonObject().put("messagesPerSecond", NO_REFILL).put("messageBurst", 1).put("refusalsBeforeClose", 2));
     BusTestClient tcp = await(BusTestClient.tcp(vertx, hub.tcpPort()));

@@ -52,6 +52,7 @@ final class BusBridge {
                             Runnable[] onClose) {
     Limits.Refusal refusal = limits.tryOpen(config.abuse(), address);
     BusBridgeConnection connection = open(transport, handshake);
+    connection.clientAddress = address;
     if (refusal != null) {
       onClose[0] = connection::closed;
       connection.refusing = true;

@@ -109,6 +109,8 @@ final class BusBridgeConnection implements SessionEngine.Member {
   private boolean receivedFrame;
   /** Refused by a connection cap and about to be closed: what it sends meanwhile is ignored. */
   boolean refusing;
+  /** The client's address, put on every command for the per-address caps of the core; set by {@link BusBridge#admit}. */
+  io.vertx.core.net.SocketAddress clientAddress;
 
   BusBridgeConnection(BusBridge bridge, Transport transport, Credentials handshake) {
     this.bridge = bridge;
@@ -349,7 +351,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
       error(replyAddress, 429, "too many requests in flight: wait for replies");
       return Future.succeededFuture();
     }
-    JsonObject command = who.into(BusFrames.command(body));
+    JsonObject command = dev.hubbub.limits.ClientAddress.into(who.into(BusFrames.command(body)), clientAddress);
     inFlight++;
     String to = command.getValue("room") instanceof String room ? RoomOwners.of(bridge.vertx).address(room, address) : address;
     bridge.vertx.eventBus().<JsonObject>request(to, command).onComplete(result -> {

@@ -37,6 +37,7 @@ public final class TcpBridge {
   }
 
   private void accept(NetSocket socket) {
+    dev.hubbub.limits.ConnectionLog.Opened opened = dev.hubbub.limits.ConnectionLog.opened("tcp", socket.remoteAddress());
     socket.setWriteQueueMaxSize(bridge.config.limits().outboundQueueBytes());
     // TCP clients have no handshake: they send their token in each frame's headers.
     Runnable[] onClose = new Runnable[1];
@@ -56,6 +57,7 @@ public final class TcpBridge {
     socket.closeHandler(v -> {
       vertx.cancelTimer(firstFrame);
       onClose[0].run();
+      dev.hubbub.limits.ConnectionLog.closed(opened);
     });
     socket.exceptionHandler(e -> log.debug("TCP bridge socket error: {}", e.getMessage()));
   }

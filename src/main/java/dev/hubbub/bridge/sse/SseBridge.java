@@ -113,6 +113,7 @@ public final class SseBridge {
           }
           SseStream stream = open(ctx);
           readers.put(stream, reader);
+          dev.hubbub.stats.Watchers.of(vertx).opened(room); // the room page's watcher count
           SseSession session = new SseSession(this, stream, room, encoding, reader);
           sessions.add(session);
           long expiry = endAtExpiry(stream, reader);
@@ -121,6 +122,7 @@ public final class SseBridge {
             sessions.remove(session);
             engine.unsubscribe(room, session);
             session.stop();
+            dev.hubbub.stats.Watchers.of(vertx).closed(room);
             closed(stream);
           });
           session.start(since, epoch);

@@ -3,6 +3,7 @@ package dev.hubbub.bridge.ws;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.feed.RoomOwners;
+import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.metrics.HubMetrics;
@@ -88,7 +89,7 @@ final class WsRoom extends FeedSession {
    * {@code ack {cid, id, seq}} once the event is committed; a failure is an {@code error} frame carrying the cid.
    */
   void command(String address, JsonObject command, String cid) {
-    member.into(command.put("room", room));
+    ClientAddress.into(member.into(command.put("room", room)), session.ws.remoteAddress());
     if (cid != null) {
       command.put("cid", cid);
     }

@@ -2,13 +2,16 @@ package dev.hubbub.web.pages;
 
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.auth.Identity;
+import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
+import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
 import dev.hubbub.feed.Rules;
+import dev.hubbub.stats.Watchers;
 import dev.hubbub.web.Csrf;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -61,6 +64,7 @@ public final class RoomPages {
     router.get("/rooms").handler(this::open);
     router.get("/rooms/:room").handler(issueCsrf).handler(this::page);
     router.get("/rooms/:room/search").handler(this::search);
+    router.get("/rooms/:room/watchers").handler(this::watchers);
     router.post("/rooms/:room/messages")
         .handler(BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes()))
         .handler(checkCsrf)
@@ -150,6 +154,18 @@ public final class RoomPages {
     return new PostForm(room, name, !who.guest(), text, error, focus, config.limits().maxTextChars(), ctx.get(Csrf.HEADER));
   }
 
+  /** {@code GET /rooms/{room}/watchers}: the page's watcher count, a fragment htmx polls; for whoever may read the room. */
+  private void watchers(RoutingContext ctx) {
+    String room = roomOrAnswer(ctx);
+    if (room == null) {
+      return;
+    }
+    auth.identify(ctx.request())
+        .compose(reader -> RoomAccess.requireRead(vertx.eventBus(), room, reader))
+        .onSuccess(v -> Pages.html(ctx, 200, views.watchers(room, Watchers.of(vertx).count(room))))
+        .onFailure(e -> errorPage(ctx, e));
+  }
+
   private void renderRoom(RoutingContext ctx, int status, Identity reader, PostForm form) {
     String room = form.room();
     Future.all(request(Addresses.HISTORY, reader.into(new JsonObject().put("room", room))),
@@ -159,7 +175,7 @@ public final class RoomPages {
           Message<JsonObject> roster = replies.resultAt(1);
           List<JsonObject> events = history.body().getJsonArray("messages").stream().map(JsonObject.class::cast).toList();
           RoomView view = new RoomView(room, Transcript.fold(events), Views.users(roster.body()), form, views.assets(),
-              history.body().getString("epoch", ""));
+              history.body().getString("epoch", ""), Watchers.of(vertx).count(room));
           Pages.html(ctx, status, views.room(view));
         })
         .onFailure(e -> errorPage(ctx, e));
@@ -193,7 +209,7 @@ public final class RoomPages {
       return;
     }
     auth.author(ctx.request(), body.getValue("username"))
-        .compose(who -> chat(room, who, body.getValue("text")))
+        .compose(who -> chat(room, who, body.getValue("text"), ctx.request().remoteAddress()))
         .onSuccess(reply -> Pages.json(ctx, 201, reply))
         .onFailure(e -> Pages.json(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
@@ -207,7 +223,7 @@ public final class RoomPages {
     String username = ctx.request().getFormAttribute("username");
     String text = ctx.request().getFormAttribute("text");
     Future<Identity> author = auth.author(ctx.request(), username);
-    author.compose(who -> chat(room, who, text))
+    author.compose(who -> chat(room, who, text, ctx.request().remoteAddress()))
         .onSuccess(reply -> {
           Identity who = author.result();
           if (who.guest()) {
@@ -240,12 +256,12 @@ public final class RoomPages {
   }
 
   /** Sends the chat command as {@code who}; the core checks the name, the room and the text and answers {@code {id, seq, ts}}. */
-  private Future<JsonObject> chat(String room, Identity who, Object text) {
+  private Future<JsonObject> chat(String room, Identity who, Object text, io.vertx.core.net.SocketAddress from) {
     String rateKey = RateGate.keyOf(who);
     if (rateKey != null && !Limits.of(vertx).tryMessage(config.abuse(), rateKey, System.nanoTime())) {
       return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED)); // the same identity rate as REST
     }
-    JsonObject command = who.into(new JsonObject().put("room", room).put("text", text));
+    JsonObject command = ClientAddress.into(who.into(new JsonObject().put("room", room).put("text", text)), from);
     return request(RoomOwners.of(vertx).address(room, Addresses.CHAT), command).map(Message::body);
   }
 

@@ -34,6 +34,11 @@ public final class Views implements HtmlFragments {
     return out.toString();
   }
 
+  /** The watcher count of the room page, replaced in place as htmx polls it. */
+  public String watchers(String room, int count) {
+    return render("fragments/watchers.jte", Map.of("room", room, "count", count));
+  }
+
   public String room(RoomView view) {
     return render("pages/room.jte", Map.of("view", view));
   }

@@ -1,0 +1,149 @@
+package dev.hubbub.lifecycle;
+
+import dev.hubbub.support.TempDb;
+import dev.hubbub.support.TestHub;
+import dev.hubbub.support.WsTestClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A full disk under a running hub: the H2 database lives on a small tmpfs, which a filler file then fills.
+ * Writes answer 503 "message not stored, try again" and readiness turns false; once the filler is removed
+ * the hub takes writes again by itself, readiness is true, and every acknowledged message is stored. Needs
+ * root (to mount the tmpfs); skipped otherwise, saying so.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class DiskFullTest {
+
+  private static final long WAIT_SECONDS = 90;
+  private static final String NOT_STORED = "message not stored, try again";
+  private static final String ROOM = "diskfull";
+
+  @Test
+  void aFullDiskAnswers503TurnsReadinessFalseAndHeals(Vertx vertx) throws Exception {
+    Path dir = TempDb.directory();
+    if (!run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", dir.toString())) {
+      String needs = "DiskFullTest skipped: it needs root to mount a small tmpfs (mount -t tmpfs)";
+      System.out.println(needs);
+      Assumptions.abort(needs);
+    }
+    Path filler = dir.resolve("filler");
+    try {
+      TestHub hub = await(TestHub.start(vertx, new JsonObject().put("db", new JsonObject().put("url", TempDb.h2Url(dir)))));
+      WebClient web = WebClient.create(vertx);
+      WsTestClient ws = await(WsTestClient.live(vertx, hub.port, ROOM, "writer"));
+      List<String> acked = new ArrayList<>();
+      assertEquals("ack", chat(ws, "before").getString("type"));
+      acked.add("before");
+
+      fill(filler);
+      // Whatever the database still had room for may be acknowledged (and must then be stored); then 503.
+      JsonObject answer;
+      int attempt = 0;
+      do {
+        assertTrue(attempt < 200, "the full disk was never noticed");
+        String text = "full " + attempt++ + " " + "x".repeat(2000);
+        answer = chat(ws, text);
+        if ("ack".equals(answer.getString("type"))) {
+          acked.add(text);
+        }
+      } while ("ack".equals(answer.getString("type")));
+      assertEquals(NOT_STORED, answer.getString("message"), answer.encode());
+      assertEquals(503, awaitReadiness(web, hub.port, 503).statusCode());
+
+      Files.delete(filler);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+      attempt = 0;
+      do {
+        assertTrue(System.nanoTime() < deadline, "the hub never took a write again after space was freed");
+        answer = chat(ws, "retry " + attempt++);
+      } while (!"ack".equals(answer.getString("type")));
+      acked.add("retry " + (attempt - 1));
+      assertEquals(200, awaitReadiness(web, hub.port, 200).statusCode());
+
+      List<String> stored = new ArrayList<>();
+      await(web.get(hub.port, "127.0.0.1", "/api/rooms/" + ROOM + "/messages?limit=200").send()).bodyAsJsonObject()
+          .getJsonArray("messages").forEach(m -> stored.add(((JsonObject) m).getString("text")));
+      assertTrue(stored.containsAll(acked), "acknowledged but not stored: " + acked.stream().filter(a -> !stored.contains(a)).toList());
+      await(hub.stop(vertx));
+    } finally {
+      Files.deleteIfExists(filler);
+      run("umount", "-l", dir.toString());
+    }
+  }
+
+  /** Writes zeros until the file system is full. */
+  private static void fill(Path filler) throws IOException {
+    byte[] block = new byte[64 * 1024];
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (IOException full) {
+      // No space left on device: the point.
+    }
+  }
+
+  private static boolean run(String... command) throws Exception {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      boolean ok = process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+      if (!ok) {
+        System.out.println(String.join(" ", command) + ": " + output.strip());
+      }
+      return ok;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Sends a chat with a cid and returns its answer: the ack, or the error frame. */
+  private static JsonObject chat(WsTestClient ws, String text) throws Exception {
+    String cid = "cid-" + Integer.toHexString(text.hashCode()) + "-" + text.length();
+    ws.send(new JsonObject().put("type", "chat").put("text", text).put("cid", cid));
+    while (true) {
+      JsonObject frame = await(ws.next());
+      if (cid.equals(frame.getString("cid")) && ("ack".equals(frame.getString("type")) || "error".equals(frame.getString("type")))) {
+        return frame;
+      }
+    }
+  }
+
+  private static HttpResponse<Buffer> awaitReadiness(WebClient web, int port, int status) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (true) {
+      HttpResponse<Buffer> ready = await(web.get(port, "127.0.0.1", "/health/ready").send());
+      if (ready.statusCode() == status) {
+        return ready;
+      }
+      assertTrue(System.nanoTime() < deadline, "readiness never answered " + status + ": " + ready.bodyAsString());
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.await(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+}
