@@ -25,8 +25,6 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -44,8 +42,8 @@ public class Hub extends VerticleBase {
   private JsonObject settings;
   /** The one pool on the database, migrated once, shared by the sequencer and the accounts verticle. */
   private Pool pool;
-  /** The HTTP and TCP deployments: undeployed first at shutdown, while the core still answers them. */
-  private final List<String> bridges = new ArrayList<>();
+  /** The HTTP deployment, which mounts every bridge: undeployed first at shutdown, while the core still answers it. */
+  private String bridges;
   private Future<JsonObject> shutdown;
 
   @Override
@@ -87,7 +85,7 @@ public class Hub extends VerticleBase {
             deploy(StatsVerticle::new, 1),
             deploy(HealthVerticle::new, 1))
         // The HTTP instances mount every bridge, the TCP one included: one subscription engine per event loop.
-        .compose(core -> deploy(HttpServerVerticle::new, httpInstances).onSuccess(bridges::add));
+        .compose(core -> deploy(HttpServerVerticle::new, httpInstances).onSuccess(id -> bridges = id));
   }
 
   /**
@@ -121,10 +119,9 @@ public class Hub extends VerticleBase {
           return null;
         })
         .compose(v -> {
-          List<Future<?>> undeploys = new ArrayList<>();
-          bridges.forEach(id -> undeploys.add(vertx.undeploy(id)));
-          bridges.clear();
-          return Future.join(undeploys).otherwiseEmpty();
+          String id = bridges;
+          bridges = null;
+          return id == null ? Future.succeededFuture() : vertx.undeploy(id).otherwiseEmpty();
         })
         .compose(v -> told.unregister().otherwiseEmpty())
         .map(v -> summary);

@@ -1,6 +1,7 @@
 package dev.hubbub.health;
 
 import dev.hubbub.support.TempDb;
+import dev.hubbub.support.Readiness;
 import dev.hubbub.support.TestHub;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -95,15 +96,7 @@ class HealthTest {
   }
 
   private static JsonObject awaitStatus(WebClient web, int port, int status) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (true) {
-      HttpResponse<Buffer> ready = get(web, port, "/health/ready");
-      if (ready.statusCode() == status) {
-        return ready.bodyAsJsonObject();
-      }
-      assertTrue(ready.statusCode() == 200 || ready.statusCode() == 503, ready.bodyAsString());
-      assertTrue(System.nanoTime() < deadline, "readiness never answered " + status + ": " + ready.bodyAsString());
-    }
+    return Readiness.await(web, port, status, WAIT_SECONDS).bodyAsJsonObject();
   }
 
   private static HttpResponse<Buffer> get(WebClient web, int port, String uri) throws Exception {

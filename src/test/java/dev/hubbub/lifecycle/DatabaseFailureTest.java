@@ -3,6 +3,7 @@ package dev.hubbub.lifecycle;
 import dev.hubbub.config.ConfigLoader;
 import dev.hubbub.support.HubProcess;
 import dev.hubbub.support.TempDb;
+import dev.hubbub.support.Readiness;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.Future;
@@ -49,12 +50,12 @@ class DatabaseFailureTest {
     Path dir = TempDb.directory();
     TestHub hub = await(TestHub.start(vertx, new JsonObject().put("db", new JsonObject().put("url", TempDb.h2Url(dir)))));
     WsTestClient ws = await(WsTestClient.live(vertx, hub.port, ROOM, "writer"));
-    assertEquals(1L, chat(ws, "before").getLong("seq"));
+    assertEquals(1L, await(ws.chatAnswered("before")).getLong("seq"));
 
     Files.delete(dir.resolve("hubbub.mv.db"));
     // The first write after the deletion still commits through H2's open file handle: it must not be acked.
     for (int i = 0; i < 3; i++) {
-      JsonObject answer = chat(ws, "after " + i);
+      JsonObject answer = await(ws.chatAnswered("after " + i));
       assertEquals("error", answer.getString("type"), answer.encode());
       assertEquals(NOT_STORED, answer.getString("message"));
     }
@@ -63,7 +64,7 @@ class DatabaseFailureTest {
         .sendJsonObject(new JsonObject().put("username", "rest").put("text", "after")));
     assertEquals(503, rest.statusCode(), rest.bodyAsString());
     assertEquals(NOT_STORED, rest.bodyAsJsonObject().getString("error"));
-    assertEquals(503, awaitReadiness(web, hub.port, 503).statusCode());
+    assertEquals(503, Readiness.await(web, hub.port, 503, WAIT_SECONDS).statusCode());
   }
 
   @Test
@@ -72,7 +73,7 @@ class DatabaseFailureTest {
     String url = TempDb.h2Url(dir);
     TestHub hub = await(TestHub.start(vertx, new JsonObject().put("db", new JsonObject().put("url", url))));
     WsTestClient ws = await(WsTestClient.live(vertx, hub.port, ROOM, "writer"));
-    assertEquals(1L, chat(ws, "before").getLong("seq"));
+    assertEquals(1L, await(ws.chatAnswered("before")).getLong("seq"));
     // Concurrent reads make the store's pool open all its connections, so the outage kills every one.
     WebClient web = WebClient.create(vertx);
     List<Future<?>> reads = new ArrayList<>();
@@ -85,7 +86,7 @@ class DatabaseFailureTest {
     try (Connection db = DriverManager.getConnection(url, "sa", ""); Statement sql = db.createStatement()) {
       sql.execute("SHUTDOWN");
     }
-    JsonObject failed = chat(ws, "during");
+    JsonObject failed = await(ws.chatAnswered("during"));
     assertEquals("error", failed.getString("type"), "a write to a closed database: " + failed.encode());
     assertEquals(NOT_STORED, failed.getString("message"));
 
@@ -95,7 +96,7 @@ class DatabaseFailureTest {
     int attempt = 0;
     do {
       assertTrue(System.nanoTime() < deadline, "the hub never took a write again");
-      answer = chat(ws, "retry " + attempt++);
+      answer = await(ws.chatAnswered("retry " + attempt++));
     } while (!"ack".equals(answer.getString("type")));
     assertEquals(2L, answer.getLong("seq"), "no seq lost or reused across the outage");
     // Reads are served by every sequencer shard in turn: each reconnected, not only the one that wrote.
@@ -103,7 +104,7 @@ class DatabaseFailureTest {
       assertEquals(200, await(web.get(hub.port, "127.0.0.1", "/api/rooms/" + ROOM + "/messages").send()).statusCode(),
           "read " + i + " after the outage");
     }
-    assertEquals(200, awaitReadiness(web, hub.port, 200).statusCode());
+    assertEquals(200, Readiness.await(web, hub.port, 200, WAIT_SECONDS).statusCode());
   }
 
   @Test
@@ -133,29 +134,6 @@ class DatabaseFailureTest {
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", TestHub.freePort()).put("instances", 1))
         .put("db", defaults.getJsonObject("db").put("url", TempDb.h2Url(dir)))
         .put("tcp", defaults.getJsonObject("tcp").put("port", TestHub.freePort()));
-  }
-
-  /** Sends a chat with a cid and returns its answer: the ack, or the error frame. */
-  private static JsonObject chat(WsTestClient ws, String text) throws Exception {
-    String cid = "cid-" + text.replace(' ', '-');
-    ws.send(new JsonObject().put("type", "chat").put("text", text).put("cid", cid));
-    while (true) {
-      JsonObject frame = await(ws.next());
-      if (cid.equals(frame.getString("cid")) && ("ack".equals(frame.getString("type")) || "error".equals(frame.getString("type")))) {
-        return frame;
-      }
-    }
-  }
-
-  private static HttpResponse<Buffer> awaitReadiness(WebClient web, int port, int status) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (true) {
-      HttpResponse<Buffer> ready = await(web.get(port, "127.0.0.1", "/health/ready").send());
-      if (ready.statusCode() == status) {
-        return ready;
-      }
-      assertTrue(System.nanoTime() < deadline, "readiness never answered " + status + ": " + ready.bodyAsString());
-    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -1,13 +1,12 @@
 package dev.hubbub.lifecycle;
 
 import dev.hubbub.support.TempDb;
+import dev.hubbub.support.Readiness;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Assumptions;
@@ -55,7 +54,7 @@ class DiskFullTest {
       WebClient web = WebClient.create(vertx);
       WsTestClient ws = await(WsTestClient.live(vertx, hub.port, ROOM, "writer"));
       List<String> acked = new ArrayList<>();
-      assertEquals("ack", chat(ws, "before").getString("type"));
+      assertEquals("ack", await(ws.chatAnswered("before")).getString("type"));
       acked.add("before");
 
       fill(filler);
@@ -65,23 +64,23 @@ class DiskFullTest {
       do {
         assertTrue(attempt < 200, "the full disk was never noticed");
         String text = "full " + attempt++ + " " + "x".repeat(2000);
-        answer = chat(ws, text);
+        answer = await(ws.chatAnswered(text));
         if ("ack".equals(answer.getString("type"))) {
           acked.add(text);
         }
       } while ("ack".equals(answer.getString("type")));
       assertEquals(NOT_STORED, answer.getString("message"), answer.encode());
-      assertEquals(503, awaitReadiness(web, hub.port, 503).statusCode());
+      assertEquals(503, Readiness.await(web, hub.port, 503, WAIT_SECONDS).statusCode());
 
       Files.delete(filler);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
       attempt = 0;
       do {
         assertTrue(System.nanoTime() < deadline, "the hub never took a write again after space was freed");
-        answer = chat(ws, "retry " + attempt++);
+        answer = await(ws.chatAnswered("retry " + attempt++));
       } while (!"ack".equals(answer.getString("type")));
       acked.add("retry " + (attempt - 1));
-      assertEquals(200, awaitReadiness(web, hub.port, 200).statusCode());
+      assertEquals(200, Readiness.await(web, hub.port, 200, WAIT_SECONDS).statusCode());
 
       List<String> stored = new ArrayList<>();
       await(web.get(hub.port, "127.0.0.1", "/api/rooms/" + ROOM + "/messages?limit=200").send()).bodyAsJsonObject()
@@ -117,29 +116,6 @@ class DiskFullTest {
       return ok;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  /** Sends a chat with a cid and returns its answer: the ack, or the error frame. */
-  private static JsonObject chat(WsTestClient ws, String text) throws Exception {
-    String cid = "cid-" + Integer.toHexString(text.hashCode()) + "-" + text.length();
-    ws.send(new JsonObject().put("type", "chat").put("text", text).put("cid", cid));
-    while (true) {
-      JsonObject frame = await(ws.next());
-      if (cid.equals(frame.getString("cid")) && ("ack".equals(frame.getString("type")) || "error".equals(frame.getString("type")))) {
-        return frame;
-      }
-    }
-  }
-
-  private static HttpResponse<Buffer> awaitReadiness(WebClient web, int port, int status) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (true) {
-      HttpResponse<Buffer> ready = await(web.get(port, "127.0.0.1", "/health/ready").send());
-      if (ready.statusCode() == status) {
-        return ready;
-      }
-      assertTrue(System.nanoTime() < deadline, "readiness never answered " + status + ": " + ready.bodyAsString());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.hubbub.lifecycle;
 
+import dev.hubbub.support.Readiness;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.Future;
@@ -62,14 +63,14 @@ class PostgresOutageTest {
     TestHub hub = await(TestHub.start(vertx, new JsonObject().put("db", new JsonObject().put("url", url).put("user", user).put("password", ""))));
     WebClient web = WebClient.create(vertx);
     WsTestClient ws = await(WsTestClient.live(vertx, hub.port, ROOM, "writer"));
-    assertEquals(1L, chat(ws, "before").getLong("seq"));
-    assertEquals(200, awaitReadiness(web, hub.port, 200).statusCode());
+    assertEquals(1L, await(ws.chatAnswered("before")).getLong("seq"));
+    assertEquals(200, Readiness.await(web, hub.port, 200, WAIT_SECONDS).statusCode());
 
     List<String> acked = new ArrayList<>(List.of("before"));
     try {
       postgres(clusterUrl, "down");
       for (int i = 0; i < 3; i++) {
-        JsonObject answer = chat(ws, "during " + i);
+        JsonObject answer = await(ws.chatAnswered("during " + i));
         assertEquals("error", answer.getString("type"), "acknowledged while PostgreSQL is down: " + answer.encode());
         assertEquals(NOT_STORED, answer.getString("message"));
       }
@@ -77,7 +78,7 @@ class PostgresOutageTest {
           .sendJsonObject(new JsonObject().put("username", "rest").put("text", "during")));
       assertEquals(503, rest.statusCode(), rest.bodyAsString());
       assertEquals(NOT_STORED, rest.bodyAsJsonObject().getString("error"));
-      JsonObject notReady = awaitReadiness(web, hub.port, 503).bodyAsJsonObject();
+      JsonObject notReady = Readiness.await(web, hub.port, 503, WAIT_SECONDS).bodyAsJsonObject();
       assertEquals(false, notReady.getBoolean("ready"), notReady.encode());
     } finally {
       postgres(clusterUrl, "up");
@@ -88,11 +89,11 @@ class PostgresOutageTest {
     int attempt = 0;
     do {
       assertTrue(System.nanoTime() < deadline, "the hub never took a write again after PostgreSQL came back");
-      answer = chat(ws, "retry " + attempt++);
+      answer = await(ws.chatAnswered("retry " + attempt++));
     } while (!"ack".equals(answer.getString("type")));
     assertEquals(2L, answer.getLong("seq"), "no seq lost or reused across the outage");
     acked.add("retry " + (attempt - 1));
-    assertEquals(200, awaitReadiness(web, hub.port, 200).statusCode());
+    assertEquals(200, Readiness.await(web, hub.port, 200, WAIT_SECONDS).statusCode());
 
     // What was acknowledged is stored, and nothing else.
     JsonArray messages = await(web.get(hub.port, "127.0.0.1", "/api/rooms/" + ROOM + "/messages").send()).bodyAsJsonObject()
@@ -115,29 +116,6 @@ class PostgresOutageTest {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "postgres.sh " + what + " timed out");
     assertEquals(0, process.exitValue(), "postgres.sh " + what + ":\n" + output);
-  }
-
-  /** Sends a chat with a cid and returns its answer: the ack, or the error frame. */
-  private static JsonObject chat(WsTestClient ws, String text) throws Exception {
-    String cid = "cid-" + text.replace(' ', '-');
-    ws.send(new JsonObject().put("type", "chat").put("text", text).put("cid", cid));
-    while (true) {
-      JsonObject frame = await(ws.next());
-      if (cid.equals(frame.getString("cid")) && ("ack".equals(frame.getString("type")) || "error".equals(frame.getString("type")))) {
-        return frame;
-      }
-    }
-  }
-
-  private static HttpResponse<Buffer> awaitReadiness(WebClient web, int port, int status) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (true) {
-      HttpResponse<Buffer> ready = await(web.get(port, "127.0.0.1", "/health/ready").send());
-      if (ready.statusCode() == status) {
-        return ready;
-      }
-      assertTrue(System.nanoTime() < deadline, "readiness never answered " + status + ": " + ready.bodyAsString());
-    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -98,6 +98,22 @@ public final class WsTestClient {
     return Future.succeededFuture();
   }
 
+  /**
+   * Sends a chat with a cid derived from {@code text} and completes with its answer: the {@code ack}, or
+   * the {@code error} frame carrying that cid. Frames in between are skipped.
+   */
+  public Future<JsonObject> chatAnswered(String text) {
+    String cid = "cid-" + Integer.toHexString(text.hashCode()) + "-" + text.length();
+    send(new JsonObject().put("type", "chat").put("text", text).put("cid", cid));
+    return answerTo(cid);
+  }
+
+  private Future<JsonObject> answerTo(String cid) {
+    return next().compose(frame -> cid.equals(frame.getString("cid"))
+        && ("ack".equals(frame.getString("type")) || "error".equals(frame.getString("type")))
+        ? Future.succeededFuture(frame) : answerTo(cid));
+  }
+
   /** The next frame, whatever its type. */
   public Future<JsonObject> next() {
     return frames.next();
