@@ -3,6 +3,8 @@ package dev.hubbub;
 import dev.hubbub.auth.AccountsVerticle;
 import dev.hubbub.auth.Secrets;
 import dev.hubbub.bridge.eventbus.TcpBridgeVerticle;
+import dev.hubbub.cluster.Cluster;
+import dev.hubbub.cluster.CommandRouter;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.PresenceVerticle;
@@ -81,7 +83,9 @@ public class Hub extends VerticleBase {
             deploy(() -> new AccountsVerticle(pool), 1),
             deploy(PresenceVerticle::new, 1),
             deploy(StatsVerticle::new, 1),
-            deploy(HealthVerticle::new, 1))
+            deploy(HealthVerticle::new, 1),
+            // Clustered: each room's commands go to the node that owns the room (dev.hubbub.cluster).
+            Cluster.of(vertx).isPresent() ? deploy(CommandRouter::new, 1) : Future.succeededFuture())
         .compose(core -> Future.all(
             deploy(HttpServerVerticle::new, httpInstances).onSuccess(bridges::add),
             config.tcp().enabled() ? deploy(TcpBridgeVerticle::new, httpInstances).onSuccess(bridges::add) : Future.succeededFuture()));
@@ -111,7 +115,7 @@ public class Hub extends VerticleBase {
     JsonObject summary = new JsonObject().put("commands", 0).put("ws", 0).put("sse", 0).put("bridge", 0);
     MessageConsumer<JsonObject> told = vertx.eventBus().localConsumer(Addresses.SHUTDOWN_TOLD,
         msg -> msg.body().forEach(e -> summary.put(e.getKey(), summary.getInteger(e.getKey(), 0) + (Integer) e.getValue())));
-    return vertx.eventBus().<JsonObject>request(Addresses.DRAIN, new JsonObject(), new DeliveryOptions().setSendTimeout(deadlineMs))
+    return vertx.eventBus().<JsonObject>request(Addresses.DRAIN, new JsonObject(), new DeliveryOptions().setSendTimeout(deadlineMs).setLocalOnly(true))
         .onSuccess(reply -> summary.put("commands", reply.body().getInteger("commands", 0)))
         .otherwise(e -> {
           log.warn("shutdown: the sequencer did not drain: {}", e.getMessage());

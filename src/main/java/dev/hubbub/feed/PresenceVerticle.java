@@ -3,6 +3,7 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.Names;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.cluster.Cluster;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -53,10 +54,11 @@ public class PresenceVerticle extends VerticleBase {
     rosters = new RosterCoalescer((delay, task) -> vertx.setTimer(delay, id -> task.run()),
         room -> rooms.getOrDefault(room, EMPTY).size(), this::publishRoster);
     return Future.all(
-        bus.<JsonObject>consumer(Addresses.JOIN, msg -> handle(msg, this::join)).completion(),
-        bus.<JsonObject>consumer(Addresses.LEAVE, msg -> handle(msg, this::leave)).completion(),
-        bus.<JsonObject>consumer(Addresses.ROOMS, msg -> handle(msg, m -> m.reply(rooms()))).completion(),
-        bus.<JsonObject>consumer(Addresses.ROSTER, msg -> handle(msg, this::roster)).completion(),
+        // Cluster hook: on a clustered node these are node-private addresses; the node's router owns the public ones.
+        bus.<JsonObject>consumer(Cluster.serve(vertx, Addresses.JOIN), msg -> handle(msg, this::join)).completion(),
+        bus.<JsonObject>consumer(Cluster.serve(vertx, Addresses.LEAVE), msg -> handle(msg, this::leave)).completion(),
+        bus.<JsonObject>consumer(Cluster.serve(vertx, Addresses.ROOMS), msg -> handle(msg, m -> m.reply(rooms()))).completion(),
+        bus.<JsonObject>consumer(Cluster.serve(vertx, Addresses.ROSTER), msg -> handle(msg, this::roster)).completion(),
         bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> accessChanged(msg.body())).completion());
   }
 

@@ -2,6 +2,7 @@ package dev.hubbub.feed;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.cluster.Cluster;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
@@ -135,9 +136,10 @@ public class SequencerVerticle extends VerticleBase {
     HistoryQueries queries = new HistoryQueries(vertx.eventBus(), store, config.history());
     EventBus bus = vertx.eventBus();
     return Future.all(
-        bus.<JsonObject>consumer(Addresses.CHAT, this::chat).completion(),
-        bus.<JsonObject>consumer(Addresses.EDIT, this::edit).completion(),
-        bus.<JsonObject>consumer(Addresses.DELETE, this::delete).completion(),
+        // Cluster hook: on a clustered node these are node-private addresses; the node's router owns the public ones.
+        bus.<JsonObject>consumer(Cluster.serve(vertx, Addresses.CHAT), this::chat).completion(),
+        bus.<JsonObject>consumer(Cluster.serve(vertx, Addresses.EDIT), this::edit).completion(),
+        bus.<JsonObject>consumer(Cluster.serve(vertx, Addresses.DELETE), this::delete).completion(),
         bus.<JsonObject>consumer(Addresses.HISTORY, queries::history).completion(),
         bus.<JsonObject>consumer(Addresses.MESSAGES, queries::messages).completion(),
         bus.<JsonObject>consumer(Addresses.DRAIN, this::drain).completion());
