@@ -24,7 +24,6 @@ import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two clustered hubs on one shared PostgreSQL: a room spans both, every transport on either node sees
@@ -98,7 +97,51 @@ class ClusterDeliveryTest {
           for (List<Long> seqs : all) {
             assertEquals(expected, seqs, "every subscriber sees seq 1.." + total + " in order, once each");
           }
-          assertTrue(all.size() == 4);
+          assertEquals(4, all.size());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
+  void concurrentPostsThroughBothNodesGetOneOrder(Vertx vertx, VertxTestContext ctx) {
+    TestCluster.Node a = cluster.nodes.get(0);
+    TestCluster.Node b = cluster.nodes.get(1);
+    String room = "r" + UUID.randomUUID().toString().substring(0, 8);
+    int each = 100;
+    List<Supplier<Future<Long>>> subscribers = new ArrayList<>();
+    WsTestClient[] posters = new WsTestClient[2];
+    WsTestClient.live(vertx, a.hub().port, room, "ann")
+        .compose(c -> {
+          posters[0] = c;
+          subscribers.add(() -> c.skipTo("chat").map(f -> f.getLong("seq")));
+          return WsTestClient.live(vertx, b.hub().port, room, "ben");
+        })
+        .compose(c -> {
+          posters[1] = c;
+          subscribers.add(() -> c.skipTo("chat").map(f -> f.getLong("seq")));
+          return SseTestClient.connect(vertx, b.hub().port, "/rooms/" + room + "/events?format=json");
+        })
+        .compose(sse -> sse.skipTo("roster").map(sse))
+        .compose(sse -> {
+          subscribers.add(() -> sse.skipTo("chat").map(e -> e.json().getLong("seq")));
+          return BusTestClient.tcp(vertx, a.hub().tcpPort());
+        })
+        .compose(tcp -> {
+          tcp.register(Addresses.roomFeed(room), new JsonObject().put("since", 0));
+          subscribers.add(() -> tcp.nextEvent("chat").map(f -> f.getJsonObject("body").getLong("seq")));
+          for (int i = 0; i < each; i++) {
+            posters[0].send(new JsonObject().put("type", "chat").put("text", "a" + i).put("cid", "a" + i));
+            posters[1].send(new JsonObject().put("type", "chat").put("text", "b" + i).put("cid", "b" + i));
+          }
+          List<Future<List<Long>>> seen = subscribers.stream().map(next -> collect(next, 2 * each)).toList();
+          return Future.all(seen).map(v -> seen.stream().map(Future::result).toList());
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          List<Long> expected = LongStream.rangeClosed(1, 2 * each).boxed().toList();
+          for (List<Long> seqs : all) {
+            assertEquals(expected, seqs, "every subscriber on both nodes sees seq 1.." + 2 * each + " in order, once each");
+          }
           ctx.completeNow();
         })));
   }
