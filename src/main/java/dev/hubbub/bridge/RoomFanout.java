@@ -1,5 +1,6 @@
 package dev.hubbub.bridge;
 
+import dev.hubbub.cluster.FeedGaps;
 import dev.hubbub.feed.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +31,7 @@ public final class RoomFanout<S extends FeedSession> {
 
   private final EventBus bus;
   private final SharedEncodings encodings;
+  private final FeedGaps gaps;
   private final Map<String, Room<S>> rooms = new HashMap<>();
 
   private static final class Room<S> {
@@ -40,6 +42,7 @@ public final class RoomFanout<S extends FeedSession> {
   public RoomFanout(Vertx vertx) {
     this.bus = vertx.eventBus();
     this.encodings = SharedEncodings.of(vertx);
+    this.gaps = FeedGaps.of(vertx);
   }
 
   /**
@@ -50,8 +53,10 @@ public final class RoomFanout<S extends FeedSession> {
     Room<S> r = rooms.get(room);
     if (r == null) {
       Room<S> created = new Room<>();
-      created.consumer = bus.consumer(Addresses.roomFeed(room),
-          msg -> fanOut(room, created, new FeedEvent(msg.body(), msg.headers().get(Addresses.EVENT_KEY_HEADER), encodings)));
+      // Cluster hook: FeedGaps keeps the feed gap-free and ordered across nodes (a pass-through on a single hub).
+      created.consumer = bus.consumer(Addresses.roomFeed(room), msg -> gaps.accept(room, msg.body(),
+          msg.headers().get(Addresses.EVENT_KEY_HEADER),
+          (json, key) -> fanOut(room, created, key == null ? new FeedEvent(json) : new FeedEvent(json, key, encodings))));
       rooms.put(room, created);
       r = created;
     }
@@ -63,6 +68,7 @@ public final class RoomFanout<S extends FeedSession> {
     Room<S> r = rooms.get(room);
     if (r != null && r.sessions.remove(session) && r.sessions.isEmpty()) {
       rooms.remove(room);
+      gaps.forget(room);
       r.consumer.unregister();
     }
   }
