@@ -69,6 +69,8 @@ public class CommandRouter extends VerticleBase {
   private final Map<Membership, Joined> joinedHere = new HashMap<>();
   /** Owner side: the origin node of each session present in a room owned here. */
   private final Map<Membership, String> origins = new HashMap<>();
+  /** Front door: commands waiting for an answer from each other node. */
+  private final Map<String, Set<InFlight>> inFlight = new HashMap<>();
 
   @Override
   public Future<?> start() {
@@ -93,6 +95,16 @@ public class CommandRouter extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** A command forwarded to another node and not answered yet: failed at once if that node leaves. */
+  private static final class InFlight {
+    final Message<Object> msg;
+    boolean answered;
+
+    InFlight(Message<Object> msg) {
+      this.msg = msg;
+    }
+  }
+
   private void route(String command, Message<Object> msg, boolean retry) {
     String room = msg.body() instanceof JsonObject body ? body.getString("room") : null;
     if (room == null || !Rules.isRoom(room)) {
@@ -105,7 +117,16 @@ public class CommandRouter extends VerticleBase {
     if (Addresses.LEAVE.equals(command)) {
       joinedHere.remove(membership);
     }
+    InFlight pending = new InFlight(msg);
+    inFlight.computeIfAbsent(owner, o -> new HashSet<>()).add(pending);
     forward(Cluster.nodeAddress(owner, command), msg, reply -> {
+      Set<InFlight> toOwner = inFlight.get(owner);
+      if (toOwner != null && toOwner.remove(pending) && toOwner.isEmpty()) {
+        inFlight.remove(owner);
+      }
+      if (pending.answered) {
+        return; // already failed when its node left
+      }
       if (retry && reply.failed() && reply.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
         // The owner left between our view and the send: once more, with the owner we see now.
         vertx.setTimer(SETTLE_MS, id -> route(command, msg, false));
@@ -182,6 +203,17 @@ public class CommandRouter extends VerticleBase {
   private void membershipChanged() {
     Set<String> members = new HashSet<>(cluster.members());
     String me = cluster.nodeId();
+    inFlight.entrySet().removeIf(entry -> {
+      if (members.contains(entry.getKey())) {
+        return false;
+      }
+      // Its node died: the command may or may not be stored, so the client resends it (with its cid).
+      entry.getValue().forEach(p -> {
+        p.answered = true;
+        p.msg.fail(Failure.UNAVAILABLE, "the room's node left the cluster: try again (a repeated cid is not stored twice)");
+      });
+      return true;
+    });
     origins.entrySet().removeIf(entry -> {
       Membership m = entry.getKey();
       boolean originGone = !members.contains(entry.getValue());

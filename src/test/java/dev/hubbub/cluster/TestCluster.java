@@ -1,6 +1,7 @@
 package dev.hubbub.cluster;
 
 import dev.hubbub.config.ClusterSettings;
+import dev.hubbub.config.ConfigLoader;
 import dev.hubbub.metrics.MetricsSettings;
 import dev.hubbub.support.TestHub;
 import io.vertx.core.Future;
@@ -40,8 +41,13 @@ final class TestCluster {
 
   /** Starts the nodes one after the other (the first forms the cluster, the others join it). */
   Future<TestCluster> start() {
+    return start(ports.size());
+  }
+
+  /** Starts the first {@code count} nodes in this JVM; the others are left to child processes ({@link #processConfig}). */
+  Future<TestCluster> start(int count) {
     Future<Void> chain = Future.succeededFuture();
-    for (int i = 0; i < ports.size(); i++) {
+    for (int i = 0; i < count; i++) {
       int index = i;
       chain = chain.compose(v -> startNode(index).map(node -> {
         nodes.add(node);
@@ -73,6 +79,17 @@ final class TestCluster {
         .put("http", new JsonObject().put("instances", 1))
         .put("metrics", new JsonObject().put("enabled", false))
         .put("auth", new JsonObject().put("csrfSecret", "test-csrf-secret-0123456789-abcdefghijklmnop"));
+  }
+
+  /** The whole configuration of node {@code index} run as {@code java dev.hubbub.Main} (see {@code HubProcess}). */
+  JsonObject processConfig(int index, int httpPort, int tcpPort) {
+    String members = String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    return ConfigLoader.defaults().mergeIn(hubConfig(), true).mergeIn(new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", httpPort))
+        .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", tcpPort))
+        .put("auth", new JsonObject().put("passwordIterations", 1000).put("jwt", new JsonObject().put("secret", TestHub.JWT_SECRET)))
+        .put("cluster", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", ports.get(index))
+            .put("members", members).put("name", name).put("failureTimeoutMs", 3000)), true);
   }
 
   /** Every node's Vert.x closed (also those a test already killed: closing twice is harmless). */
