@@ -77,6 +77,9 @@ class NodeLossTest {
     victim = HubProcess.start(dir, cluster.processConfig(2, cPort, TestHub.freePort()), 90);
     String cId = awaitMembers(a, 3).stream().filter(id -> !id.equals(a.id()) && !id.equals(b.id())).findFirst().orElseThrow();
     String room = TestCluster.roomOwnedBy(cId, a.cluster().members());
+    // A second room, owned by a survivor, where carol is also present from the dying node.
+    String kept = TestCluster.roomOwnedBy(a.id(), a.cluster().members());
+    List<Seen> bobSawKept = new ArrayList<>();
 
     List<Seen> bobSaw = new ArrayList<>();
     Map<String, Long> acks = new LinkedHashMap<>();
@@ -86,6 +89,11 @@ class NodeLossTest {
         .compose(bob -> {
           record(bob, bobSaw);
           return WsTestClient.live(vertx, cPort, room, "carol");
+        })
+        .compose(carol -> WsTestClient.live(vertx, b.hub().port, kept, "bob"))
+        .compose(bob -> {
+          record(bob, bobSawKept);
+          return WsTestClient.live(vertx, cPort, kept, "carol");
         })
         .compose(carol -> WsTestClient.live(vertx, a.hub().port, room, "alice"))
         .compose(c -> {
@@ -102,7 +110,8 @@ class NodeLossTest {
           });
         })
         .compose(v -> post(vertx, alice[0], KILL_AFTER + 1, MESSAGES, acks))
-        .compose(v -> until(vertx, bobSaw, seen -> chatSeqs(seen).size() >= MESSAGES && rosterWithout(seen, "carol")))
+        .compose(v -> until(vertx, bobSaw, seen -> chatSeqs(seen).size() >= MESSAGES && rosterWithout(seen, "carol")
+            && rosterWithout(bobSawKept, "carol", "bob")))
         .compose(v -> vertx.executeBlocking(() -> stored(room)))
         .onComplete(ctx.succeeding(rows -> ctx.verify(() -> {
           List<Long> all = LongStream.rangeClosed(1, MESSAGES).boxed().toList();
@@ -116,6 +125,14 @@ class NodeLossTest {
           long healedMs = TimeUnit.NANOSECONDS.toMillis(leftAt - killedAt[0]);
           assertTrue(healedMs <= ROSTER_BOUND_MS, "carol left the roster " + healedMs + " ms after her node died");
           assertNotEquals(cId, a.cluster().owners().owner(room), "the room moved to a survivor");
+          // In the room its owner kept, the dead node's member leaves as usual: left, then the roster.
+          long keptLeftAt;
+          synchronized (bobSawKept) {
+            keptLeftAt = bobSawKept.stream().filter(s -> "left".equals(s.frame().getString("type"))
+                && "carol".equals(s.frame().getString("username"))).mapToLong(Seen::atNanos).findFirst().orElseThrow();
+          }
+          long keptMs = TimeUnit.NANOSECONDS.toMillis(keptLeftAt - killedAt[0]);
+          assertTrue(keptMs <= ROSTER_BOUND_MS, "carol left the kept room " + keptMs + " ms after her node died");
           assertEquals(a.cluster().owners().owner(room), b.cluster().owners().owner(room), "both survivors agree on the owner");
           ctx.completeNow();
         })));
@@ -194,12 +211,17 @@ class NodeLossTest {
 
   /** The last roster seen lists alice and bob, and not {@code gone}. */
   private static boolean rosterWithout(List<Seen> seen, String gone) {
+    return rosterWithout(seen, gone, "alice", "bob");
+  }
+
+  /** The last roster seen lists {@code present}, and not {@code gone}. */
+  private static boolean rosterWithout(List<Seen> seen, String gone, String... present) {
     synchronized (seen) {
       for (int i = seen.size() - 1; i >= 0; i--) {
         JsonObject frame = seen.get(i).frame();
         if ("roster".equals(frame.getString("type"))) {
           List<?> users = frame.getJsonArray("users").getList();
-          return !users.contains(gone) && users.contains("alice") && users.contains("bob");
+          return !users.contains(gone) && users.containsAll(List.of(present));
         }
       }
       return false;
