@@ -113,7 +113,7 @@ class NodeLossTest {
         .compose(v -> until(vertx, bobSaw, seen -> chatSeqs(seen).size() >= MESSAGES && rosterWithout(seen, "carol")
             && rosterWithout(bobSawKept, "carol", "bob")))
         .compose(v -> vertx.executeBlocking(() -> stored(room)))
-        .onComplete(ctx.succeeding(rows -> ctx.verify(() -> {
+        .map(rows -> {
           List<Long> all = LongStream.rangeClosed(1, MESSAGES).boxed().toList();
           assertEquals(new HashSet<>(all), new HashSet<>(acks.values()), "every cid acked with its own seq, 1.." + MESSAGES);
           assertEquals(all, new ArrayList<>(rows.keySet()), "the database holds seq 1.." + MESSAGES + " exactly once each");
@@ -134,8 +134,38 @@ class NodeLossTest {
           long keptMs = TimeUnit.NANOSECONDS.toMillis(keptLeftAt - killedAt[0]);
           assertTrue(keptMs <= ROSTER_BOUND_MS, "carol left the kept room " + keptMs + " ms after her node died");
           assertEquals(a.cluster().owners().owner(room), b.cluster().owners().owner(room), "both survivors agree on the owner");
-          ctx.completeNow();
-        })));
+          return null;
+        })
+        .compose(v -> restartedNodeTakesItsShare(vertx, dir, a, b))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** The dead node starts again (a new node id), gets about a third of the rooms, and serves one of them. */
+  private Future<Void> restartedNodeTakesItsShare(Vertx vertx, Path dir, TestCluster.Node a, TestCluster.Node b) {
+    int port = TestHub.freePort();
+    return vertx.executeBlocking(() -> {
+      victim = HubProcess.start(dir, cluster.processConfig(2, port, TestHub.freePort()), 90);
+      List<String> members = awaitMembers(a, 3);
+      return members.stream().filter(id -> !id.equals(a.id()) && !id.equals(b.id())).findFirst().orElseThrow();
+    }).compose(newId -> {
+      long share = LongStream.range(0, 3000).filter(i -> newId.equals(a.cluster().owners().owner("share-" + i))).count();
+      assertTrue(share > 700 && share < 1300, "the restarted node owns about a third of the rooms: " + share + " of 3000");
+      String room = TestCluster.roomOwnedBy(newId, a.cluster().members());
+      List<Seen> bobSaw = new ArrayList<>();
+      Map<String, Long> acks = new LinkedHashMap<>();
+      return WsTestClient.live(vertx, b.hub().port, room, "bob")
+          .compose(bob -> {
+            record(bob, bobSaw);
+            return WsTestClient.live(vertx, a.hub().port, room, "alice");
+          })
+          .compose(alice -> post(vertx, alice, 1, 3, acks))
+          .compose(x -> until(vertx, bobSaw, seen -> chatSeqs(seen).size() >= 3))
+          .map(x -> {
+            assertEquals(List.of(1L, 2L, 3L), new ArrayList<>(acks.values()));
+            assertEquals(List.of(1L, 2L, 3L), chatSeqs(bobSaw), "a room of the restarted node works across nodes");
+            return null;
+          });
+    });
   }
 
   private static JsonObject chat(int i) {
