@@ -2,12 +2,16 @@ package dev.hubbub.cluster;
 
 import io.vertx.core.Vertx;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * This node's place in the cluster: its id (the Vert.x / Hazelcast node id), the members it sees now, and
@@ -24,12 +28,18 @@ public final class Cluster {
 
   private final String nodeId;
   private final ClusterOwners owners;
-  private volatile List<String> members;
+  /** Every member Hazelcast sees. */
+  private volatile List<String> joined;
+  /** Members whose router serves commands: only those own rooms. */
+  private final Set<String> ready = ConcurrentHashMap.newKeySet();
+  private volatile List<String> members = List.of();
+  /** Publishes this node's readiness to the others (a Hazelcast map entry); set by {@link ClusteredVertx}. */
+  volatile Consumer<String> announceReady = id -> { };
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   Cluster(String nodeId, List<String> members) {
     this.nodeId = nodeId;
-    this.members = List.copyOf(members);
+    this.joined = List.copyOf(members);
     this.owners = new ClusterOwners(this);
   }
 
@@ -56,7 +66,10 @@ public final class Cluster {
     return nodeId;
   }
 
-  /** The member node ids this node sees now, sorted; includes this node. */
+  /**
+   * The member node ids that own rooms now, sorted: those Hazelcast sees whose router is up (a node that
+   * has joined but not yet started its hub owns nothing, so its rooms do not go dark meanwhile).
+   */
   public List<String> members() {
     return members;
   }
@@ -83,7 +96,39 @@ public final class Cluster {
   }
 
   void membersChanged(List<String> now) {
-    members = now.stream().sorted().toList();
-    listeners.forEach(Runnable::run);
+    joined = List.copyOf(now);
+    recompute();
+  }
+
+  /** One node's router came up ({@code up}) or its entry went with it. */
+  void readyChanged(String node, boolean up) {
+    if (up) {
+      ready.add(node);
+    } else if (!node.equals(nodeId)) {
+      ready.remove(node);
+    }
+    recompute();
+  }
+
+  /** Nodes whose routers are up, as the readiness map says (dead ones are filtered by membership). */
+  void readyChanged(Collection<String> nodes) {
+    ready.clear();
+    ready.addAll(nodes);
+    recompute();
+  }
+
+  /** This node's router is up: it owns its share of rooms from now on, here at once and soon everywhere. */
+  void markReady() {
+    ready.add(nodeId);
+    recompute();
+    announceReady.accept(nodeId);
+  }
+
+  private synchronized void recompute() {
+    List<String> now = joined.stream().filter(ready::contains).sorted().toList();
+    if (!now.equals(members)) {
+      members = now;
+      listeners.forEach(Runnable::run);
+    }
   }
 }

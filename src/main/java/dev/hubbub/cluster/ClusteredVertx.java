@@ -7,6 +7,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import dev.hubbub.config.ClusterSettings;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.metrics.MetricsSettings;
@@ -37,6 +40,8 @@ public final class ClusteredVertx {
   private static final Logger log = LoggerFactory.getLogger(ClusteredVertx.class);
   /** Where vertx-hazelcast keeps a member's Vert.x node id. */
   static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+  /** Hazelcast map of the nodes whose command router is up. */
+  static final String READY_MAP = "hubbub.ready";
 
   private ClusteredVertx() {
   }
@@ -66,6 +71,25 @@ public final class ClusteredVertx {
           changed(cluster, hz, "left: " + describe(event.getMember()));
         }
       });
+      // Which nodes' routers are up: an entry per ready node, dropped with its member.
+      IMap<String, Boolean> ready = hz.getMap(READY_MAP);
+      ready.addEntryListener((EntryAddedListener<String, Boolean>) e -> cluster.readyChanged(e.getKey(), true), false);
+      ready.addEntryListener((EntryRemovedListener<String, Boolean>) e -> cluster.readyChanged(e.getKey(), false), false);
+      cluster.announceReady = id -> ready.putAsync(id, true);
+      hz.getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          String gone = nodeId(event.getMember());
+          if (gone != null) {
+            ready.removeAsync(gone);
+          }
+        }
+      });
+      cluster.readyChanged(ready.keySet());
       Cluster.attach(vertx, cluster);
       // The listener may have missed a change between the node list read above and its registration.
       cluster.membersChanged(ids(hz));

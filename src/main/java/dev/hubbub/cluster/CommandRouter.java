@@ -65,6 +65,7 @@ public class CommandRouter extends VerticleBase {
   private Cluster cluster;
   private EventBus bus;
   private PresenceFence fence;
+  private MovedRosters movedRosters;
   /** Front door: this node's sessions in each room. */
   private final Map<Membership, Joined> joinedHere = new HashMap<>();
   /** Owner side: the origin node of each session present in a room owned here. */
@@ -77,6 +78,7 @@ public class CommandRouter extends VerticleBase {
     cluster = Cluster.of(vertx).orElseThrow(() -> new IllegalStateException("CommandRouter needs a clustered Vert.x"));
     bus = vertx.eventBus();
     fence = PresenceFence.install(vertx, cluster);
+    movedRosters = new MovedRosters(vertx, cluster);
     String me = cluster.nodeId();
     List<Future<?>> registered = new ArrayList<>();
     for (String command : ROOM_COMMANDS) {
@@ -86,12 +88,13 @@ public class CommandRouter extends VerticleBase {
     registered.add(bus.<Object>localConsumer(Addresses.ROOMS, this::rooms).completion());
     registered.add(bus.<Object>consumer(Cluster.nodeAddress(me, Addresses.ROOMS), msg -> serve(Addresses.ROOMS, msg)).completion());
     cluster.onChange(() -> context.runOnContext(v -> vertx.setTimer(SETTLE_MS, id -> membershipChanged())));
-    return Future.all(registered);
+    return Future.all(registered).onSuccess(v -> cluster.markReady());
   }
 
   @Override
   public Future<?> stop() {
     fence.remove();
+    movedRosters.remove();
     return Future.succeededFuture();
   }
 
@@ -112,10 +115,12 @@ public class CommandRouter extends VerticleBase {
       return;
     }
     JsonObject body = (JsonObject) msg.body();
-    String owner = cluster.owners().owner(room);
+    String seen = cluster.owners().owner(room);
+    String owner = seen == null ? cluster.nodeId() : seen; // null: not ready yet, nobody owns rooms in this view
     Membership membership = new Membership(room, body.getString("session"));
-    if (Addresses.LEAVE.equals(command)) {
-      joinedHere.remove(membership);
+    if (Addresses.LEAVE.equals(command) && joinedHere.remove(membership) != null
+        && joinedHere.keySet().stream().noneMatch(m -> m.room().equals(room))) {
+      movedRosters.forget(room);
     }
     InFlight pending = new InFlight(msg);
     inFlight.computeIfAbsent(owner, o -> new HashSet<>()).add(pending);
@@ -146,6 +151,10 @@ public class CommandRouter extends VerticleBase {
         String origin = msg.headers().get(ORIGIN);
         if (Addresses.JOIN.equals(command) && reply.succeeded() && origin != null) {
           origins.put(membership, origin);
+          String before = msg.headers().get(MovedRosters.BEFORE);
+          if (before != null) {
+            movedRosters.rejoined(membership.room(), before);
+          }
         } else if (Addresses.LEAVE.equals(command)) {
           origins.remove(membership);
         }
@@ -230,7 +239,12 @@ public class CommandRouter extends VerticleBase {
       if (owner.equals(joined.owner())) {
         return joined;
       }
-      bus.request(Cluster.nodeAddress(owner, Addresses.JOIN), joined.command(), new DeliveryOptions().addHeader(ORIGIN, me))
+      DeliveryOptions options = new DeliveryOptions().addHeader(ORIGIN, me);
+      String before = members.contains(joined.owner()) ? null : movedRosters.header(m.room());
+      if (before != null) {
+        options.addHeader(MovedRosters.BEFORE, before); // its owner died: the new one says who left
+      }
+      bus.request(Cluster.nodeAddress(owner, Addresses.JOIN), joined.command(), options)
           .onFailure(e -> log.warn("session {} could not join room '{}' again at its new owner: {}", m.session(), m.room(),
               e.getMessage()));
       return new Joined(joined.command(), owner);

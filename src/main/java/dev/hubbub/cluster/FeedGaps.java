@@ -36,7 +36,7 @@ public final class FeedGaps {
 
   private static final Logger log = LoggerFactory.getLogger(FeedGaps.class);
   /** Reads gaps for every room the fan-out carries, members-only ones too: the fan-out filters sessions itself. */
-  private static final Identity READER = Identity.user("hubbub-backfill", null, List.of("admin"), 0);
+  static final Identity READER = Identity.user("hubbub-backfill", null, List.of("admin"), 0);
 
   /** Where the missing events come from: the persisted events of {@code room} after {@code since}, in seq order. */
   public interface Backfill {

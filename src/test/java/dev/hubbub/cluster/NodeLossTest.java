@@ -111,6 +111,7 @@ class NodeLossTest {
         })
         .compose(v -> post(vertx, alice[0], KILL_AFTER + 1, MESSAGES, acks))
         .compose(v -> until(vertx, bobSaw, seen -> chatSeqs(seen).size() >= MESSAGES && rosterWithout(seen, "carol")
+            && leftSeen(seen, "carol")
             && rosterWithout(bobSawKept, "carol", "bob")))
         .compose(v -> vertx.executeBlocking(() -> stored(room)))
         .map(rows -> {
@@ -119,9 +120,12 @@ class NodeLossTest {
           assertEquals(all, new ArrayList<>(rows.keySet()), "the database holds seq 1.." + MESSAGES + " exactly once each");
           rows.forEach((seq, cid) -> assertEquals(acks.get(cid), seq, "stored under the seq its ack said: " + cid));
           assertEquals(all, chatSeqs(bobSaw), "bob, on a survivor, saw every message once, in order");
-          // The room moved with its dead owner: the new owner's roster, rebuilt from the survivors, heals it.
-          long leftAt = bobSaw.stream().filter(s -> s.atNanos() > killedAt[0] && rosterWithout(List.of(s), "carol"))
-              .mapToLong(Seen::atNanos).findFirst().orElseThrow();
+          // The room moved with its dead owner: the new owner, told the roster the survivors last saw, says who left.
+          long leftAt;
+          synchronized (bobSaw) {
+            leftAt = bobSaw.stream().filter(s -> "left".equals(s.frame().getString("type"))
+                && "carol".equals(s.frame().getString("username"))).mapToLong(Seen::atNanos).findFirst().orElseThrow();
+          }
           long healedMs = TimeUnit.NANOSECONDS.toMillis(leftAt - killedAt[0]);
           assertTrue(healedMs <= ROSTER_BOUND_MS, "carol left the roster " + healedMs + " ms after her node died");
           assertNotEquals(cId, a.cluster().owners().owner(room), "the room moved to a survivor");
@@ -236,6 +240,12 @@ class NodeLossTest {
   private static List<Long> chatSeqs(List<Seen> seen) {
     synchronized (seen) {
       return seen.stream().filter(s -> "chat".equals(s.frame().getString("type"))).map(s -> s.frame().getLong("seq")).toList();
+    }
+  }
+
+  private static boolean leftSeen(List<Seen> seen, String who) {
+    synchronized (seen) {
+      return seen.stream().anyMatch(s -> "left".equals(s.frame().getString("type")) && who.equals(s.frame().getString("username")));
     }
   }
 
