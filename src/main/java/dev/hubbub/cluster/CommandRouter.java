@@ -42,7 +42,9 @@ import java.util.Set;
  * side makes the sessions of dead nodes leave (rosters heal with the usual {@code left} and {@code roster}
  * events) and forgets the sessions of rooms it no longer owns (their presence events are fenced, see
  * {@link PresenceFence}); the front door joins its own sessions again at each moved room's new owner, so a
- * roster stays whole across a move. Confined to its event loop.
+ * roster stays whole across a move ({@link MovedRosters} makes the dead owner's other members leave). Once
+ * its consumers are registered the router marks this node ready ({@link Cluster#markReady}): only then does
+ * it own rooms. Confined to its event loop.
  */
 public class CommandRouter extends VerticleBase {
 
