@@ -6,6 +6,7 @@ import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -142,6 +143,21 @@ class ClusterDeliveryTest {
           for (List<Long> seqs : all) {
             assertEquals(expected, seqs, "every subscriber on both nodes sees seq 1.." + 2 * each + " in order, once each");
           }
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void healthListsTheMembersThisNodeSees(Vertx vertx, VertxTestContext ctx) {
+    TestCluster.Node b = cluster.nodes.get(1);
+    vertx.createHttpClient().request(HttpMethod.GET, b.hub().port, "127.0.0.1", "/health")
+        .compose(request -> request.send().compose(response -> response.body()))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          JsonObject health = body.toJsonObject();
+          assertEquals("up", health.getString("status"));
+          assertEquals(b.id(), health.getString("node"));
+          assertEquals(cluster.nodes.stream().map(TestCluster.Node::id).sorted().toList(), health.getJsonArray("members").getList());
           ctx.completeNow();
         })));
   }

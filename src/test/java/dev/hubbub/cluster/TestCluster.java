@@ -107,15 +107,22 @@ final class TestCluster {
     }
   }
 
-  /** A free port whose next port is free too (Hazelcast's and the event bus's). */
-  private static int pairOfFreePorts() {
+  /**
+   * A free port whose next port is free too (Hazelcast's and the event bus's), below Linux's ephemeral range
+   * (32768-60999): a port from that range can be taken by any outgoing connection (another node's, say)
+   * between this check and the bind, and Hazelcast binds without auto-increment.
+   */
+  private static synchronized int pairOfFreePorts() {
     while (true) {
-      int port = TestHub.freePort();
-      if (port < 65_535 && free(port + 1)) {
+      int port = 20_000 + 2 * RANDOM.nextInt(6_000);
+      if (TAKEN.add(port) && free(port) && free(port + 1)) {
         return port;
       }
     }
   }
+
+  private static final java.util.Random RANDOM = new java.util.Random();
+  private static final java.util.Set<Integer> TAKEN = new java.util.HashSet<>();
 
   private static boolean free(int port) {
     try (ServerSocket socket = new ServerSocket()) {
