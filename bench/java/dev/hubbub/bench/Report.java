@@ -24,7 +24,10 @@ final class Report {
   static void write(JsonObject results, Path dir) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("results.json"), results.encodePrettily() + "\n");
-    Files.writeString(dir.resolve("RESULTS.md"), markdown(results));
+    // The history of what each change bought is kept by hand next to the results, and carried into them.
+    Path history = dir.resolve("HISTORY.md");
+    String kept = Files.exists(history) ? "\n" + Files.readString(history) : "";
+    Files.writeString(dir.resolve("RESULTS.md"), markdown(results) + kept);
   }
 
   static String markdown(JsonObject results) {
