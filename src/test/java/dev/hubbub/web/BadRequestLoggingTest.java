@@ -49,7 +49,9 @@ class BadRequestLoggingTest {
     this.vertx = vertx;
     hub = TestHub.start(vertx, new JsonObject().put("limits", new JsonObject().put("maxFrameBytes", 1000)))
         .await(WAIT_SECONDS, TimeUnit.SECONDS);
-    http = vertx.createHttpClient();
+    // A connection per request: each malformed request is judged on its own, never on a connection the
+    // hub may be closing after the previous answer.
+    http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
     logged.start();
     root.addAppender(logged);
   }
@@ -116,6 +118,10 @@ class BadRequestLoggingTest {
             .setPort(hub.port).setURI(uri))
         .compose(request -> request.send(body))
         .compose(r -> r.body().map(b -> r));
-    return response.await(WAIT_SECONDS, TimeUnit.SECONDS);
+    try {
+      return response.await(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(method + " " + uri + " got no answer within " + WAIT_SECONDS + " s", e);
+    }
   }
 }
