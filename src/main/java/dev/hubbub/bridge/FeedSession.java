@@ -4,6 +4,7 @@ import dev.hubbub.auth.Identity;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.protocol.FeedEvent;
+import dev.hubbub.protocol.RoomEvent;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayDeque;
@@ -32,10 +33,13 @@ public abstract class FeedSession {
 
   /** How many events may wait while history is being replayed. */
   static final int MAX_BUFFERED = 1000;
+  /** How many presence events (joined, left, roster) may wait meanwhile; they are shared, so cheap to hold. */
+  static final int MAX_PRESENCE_BUFFERED = 10_000;
 
   private Phase phase = Phase.SUBSCRIBING;
   /** Events held while subscribing or replaying; made on first use, so a live session holds none. */
   private ArrayDeque<FeedEvent> buffer;
+  private int heldPresence;
   private long lastSeq;
 
   /** Writes one live event in the transport's format. */
@@ -91,6 +95,7 @@ public abstract class FeedSession {
   public void subscribing(long since) {
     phase = Phase.SUBSCRIBING;
     buffer = null;
+    heldPresence = 0;
     lastSeq = since;
   }
 
@@ -125,6 +130,7 @@ public abstract class FeedSession {
       send(buffer.pollFirst());
     }
     buffer = null;
+    heldPresence = 0;
   }
 
   /** Called by the fan-out for each event of the room. */
@@ -150,6 +156,7 @@ public abstract class FeedSession {
   public void stop() {
     phase = Phase.CLOSED;
     buffer = null;
+    heldPresence = 0;
   }
 
   public boolean isLive() {
@@ -160,14 +167,29 @@ public abstract class FeedSession {
     return lastSeq;
   }
 
+  /**
+   * Holds {@code event} until the replay is written. Only persisted events count against
+   * {@link #MAX_BUFFERED}: a join storm brings a presence event per newcomer, and a session replaying
+   * meanwhile must not be cut off for them. Those are bounded apart ({@link #MAX_PRESENCE_BUFFERED}), and a
+   * roster, being the whole membership, replaces the rosters held before it.
+   */
   private void hold(FeedEvent event) {
     if (buffer == null) {
       buffer = new ArrayDeque<>();
     }
-    if (buffer.size() >= MAX_BUFFERED) {
+    boolean presence = event.seq() == 0;
+    if (presence && event.event() instanceof RoomEvent.Roster) {
+      int before = buffer.size();
+      buffer.removeIf(held -> held.event() instanceof RoomEvent.Roster);
+      heldPresence -= before - buffer.size();
+    }
+    if (presence ? heldPresence >= MAX_PRESENCE_BUFFERED : buffer.size() - heldPresence >= MAX_BUFFERED) {
       slow();
-    } else {
-      buffer.addLast(event);
+      return;
+    }
+    buffer.addLast(event);
+    if (presence) {
+      heldPresence++;
     }
   }
 

@@ -165,6 +165,26 @@ class SessionEngineTest {
   }
 
   @Test
+  void aJoinStormWhileReplayingHoldsEveryJoinAndOnlyTheLatestRoster() {
+    FakeSession session = new FakeSession();
+    session.subscribing(0);
+    session.replaying();
+    for (int i = 0; i < 1500; i++) { // more newcomers than the persisted-event cap
+      session.deliver(new FeedEvent(new RoomEvent.Joined("r", "u" + i, true)));
+      if (i % 100 == 99) {
+        session.deliver(new FeedEvent(new RoomEvent.Roster("r", List.of("u" + i))));
+      }
+    }
+    session.deliver(chat(1));
+    session.replay(List.of(), false, "e");
+    assertNull(session.closedWith, "presence events do not make a replaying session slow");
+    assertEquals(1500, session.events.stream().filter(e -> e.event() instanceof RoomEvent.Joined).count());
+    List<RoomEvent> rosters = session.events.stream().map(FeedEvent::event).filter(RoomEvent.Roster.class::isInstance).toList();
+    assertEquals(List.of(new RoomEvent.Roster("r", List.of("u1499"))), rosters, "a held roster replaces the ones before it");
+    assertEquals(1L, session.seqs.get(session.seqs.size() - 1));
+  }
+
+  @Test
   void aSlowConsumerIsClosedWithTheLastSeqItWasSent() {
     FakeSession session = new FakeSession().live();
     session.deliver(chat(1));
