@@ -8,10 +8,9 @@ import java.util.List;
  * the room over the members this node sees, so every node that sees the same members picks the same
  * owner, the rooms spread evenly, and a join or a leave moves only the rooms it must (about 1/n of them).
  *
- * <p>This is the cluster half of the seq helper's {@code RoomOwners} contract: once that interface lands,
- * {@link #owner} is its node choice and a room's shard within the owner is picked the same way over
- * (owner, shard) pairs. The database's {@code (room, seq)} key stays the final fence: two nodes that
- * briefly disagree on an owner cannot both store the same seq.
+ * <p>This is the node half of {@link ClusterRoomOwners}: the owner node's own shard hash then picks the
+ * shard. The database's {@code (room, seq)} key stays the final fence: two nodes that briefly disagree on
+ * an owner cannot both store the same seq.
  */
 public final class ClusterOwners {
 
