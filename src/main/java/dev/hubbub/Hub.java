@@ -2,9 +2,13 @@ package dev.hubbub;
 
 import dev.hubbub.auth.AccountsVerticle;
 import dev.hubbub.auth.Secrets;
+import dev.hubbub.cluster.Cluster;
+import dev.hubbub.cluster.ClusterRoomOwners;
+import dev.hubbub.cluster.CommandRouter;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.PresenceVerticle;
+import dev.hubbub.feed.LocalRoomOwners;
 import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.SequencerVerticle;
 import dev.hubbub.health.HealthVerticle;
@@ -51,6 +55,8 @@ public class Hub extends VerticleBase {
     HubConfig config = HubConfig.from(config());
     // Room events travel the bus as typed values: one codec per Vert.x, local copies free, JSON between nodes.
     FeedEventCodec.register(vertx);
+    // Clustered: rooms are owned per node first, then per shard on that node.
+    Cluster.of(vertx).ifPresent(cluster -> RoomOwners.install(vertx, new ClusterRoomOwners(cluster, LocalRoomOwners.perEventLoop())));
     // Reading or writing the kept secrets is file IO, and so is migrating: on workers, side by side.
     Future<JsonObject> secrets = vertx.executeBlocking(() -> Secrets.fill(config().copy()), false);
     Future<Pool> database = Databases.open(vertx, config.db()).onSuccess(opened -> pool = opened);
@@ -83,7 +89,9 @@ public class Hub extends VerticleBase {
             deploy(() -> new AccountsVerticle(pool), 1),
             deploy(PresenceVerticle::new, 1),
             deploy(StatsVerticle::new, 1),
-            deploy(HealthVerticle::new, 1))
+            deploy(HealthVerticle::new, 1),
+            // Clustered: each room's commands go to the node that owns the room (dev.hubbub.cluster).
+            Cluster.of(vertx).isPresent() ? deploy(CommandRouter::new, 1) : Future.succeededFuture())
         // The HTTP instances mount every bridge, the TCP one included: one subscription engine per event loop.
         .compose(core -> deploy(HttpServerVerticle::new, httpInstances).onSuccess(id -> bridges = id));
   }
@@ -112,7 +120,7 @@ public class Hub extends VerticleBase {
     JsonObject summary = new JsonObject().put("commands", 0).put("ws", 0).put("sse", 0).put("bridge", 0);
     MessageConsumer<JsonObject> told = vertx.eventBus().localConsumer(Addresses.SHUTDOWN_TOLD,
         msg -> msg.body().forEach(e -> summary.put(e.getKey(), summary.getInteger(e.getKey(), 0) + (Integer) e.getValue())));
-    return vertx.eventBus().<JsonObject>request(Addresses.DRAIN, new JsonObject(), new DeliveryOptions().setSendTimeout(deadlineMs))
+    return vertx.eventBus().<JsonObject>request(Addresses.DRAIN, new JsonObject(), new DeliveryOptions().setSendTimeout(deadlineMs).setLocalOnly(true))
         .onSuccess(reply -> summary.put("commands", reply.body().getInteger("commands", 0)))
         .otherwise(e -> {
           log.warn("shutdown: the sequencer did not drain: {}", e.getMessage());

@@ -1,5 +1,7 @@
 package dev.hubbub;
 
+import dev.hubbub.cluster.ClusteredVertx;
+import dev.hubbub.config.ClusterSettings;
 import dev.hubbub.config.ConfigLoader;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.metrics.MetricsSettings;
@@ -34,11 +36,17 @@ public final class Main {
     HubConfig settings;
     MetricsSettings metrics;
     ShutdownSettings shutdown;
+    ClusterSettings cluster;
     try {
       config = loadConfig(args);
       settings = HubConfig.from(config); // fail fast on a bad setting
       metrics = MetricsSettings.from(config);
       shutdown = ShutdownSettings.from(config);
+      cluster = ClusterSettings.from(config);
+      String refusal = cluster.enabled() ? ClusterSettings.refusal(settings) : null;
+      if (refusal != null) {
+        throw new IllegalArgumentException(refusal);
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("hubbub: " + e.getMessage());
       System.exit(2);
@@ -46,6 +54,7 @@ public final class Main {
     }
     try {
       StartupFailure.checkPortsFree(settings);
+      StartupFailure.checkClusterPortsFree(cluster);
       // Held until the process ends (a static reference: an unreachable channel would be closed by the GC);
       // the OS releases it even after a crash.
       dataDirLock = DataDirLock.acquire(settings.db().url()).orElse(null);
@@ -54,7 +63,14 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Vertx vertx = VertxMetricsSetup.create(metrics);
+    Vertx vertx;
+    try {
+      vertx = cluster.enabled() ? joinCluster(cluster, metrics) : VertxMetricsSetup.create(metrics);
+    } catch (IllegalStateException e) {
+      log.error("Hubbub failed to start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
     Hub hub = new Hub();
     AtomicBoolean stopping = new AtomicBoolean();
     AtomicBoolean started = new AtomicBoolean();
@@ -112,6 +128,23 @@ public final class Main {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
       log.warn("Hubbub shutdown failed: {}", e.getCause().getMessage());
+    }
+  }
+
+  /** A clustered Vert.x, once this node has joined (or formed) the cluster; one line when it cannot. */
+  private static Vertx joinCluster(ClusterSettings cluster, MetricsSettings metrics) {
+    try {
+      return ClusteredVertx.start(cluster, metrics).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while joining the cluster");
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new IllegalStateException("cannot join cluster '" + cluster.name() + "' on " + cluster.host() + ":" + cluster.port()
+          + " (members " + String.join(",", cluster.members()) + "): " + root.getMessage());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.hubbub.bridge;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomPolicy;
+import dev.hubbub.cluster.FeedGaps;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.FeedEventCodec;
@@ -53,6 +54,7 @@ public final class SessionEngine {
 
   private final Vertx vertx;
   private final EventBus bus;
+  private final FeedGaps gaps;
   private final Map<String, Room> rooms = new HashMap<>();
   private final Set<Member> members = new LinkedHashSet<>();
 
@@ -64,6 +66,7 @@ public final class SessionEngine {
   public SessionEngine(Vertx vertx) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
+    this.gaps = FeedGaps.of(vertx);
     FeedEventCodec.register(bus);
     bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> accessChanged(RoomPolicy.fromJson(msg.body())));
     bus.<JsonObject>consumer(Addresses.ACCOUNT_DELETED, msg -> accountDeleted(msg.body().getString("username")));
@@ -89,7 +92,8 @@ public final class SessionEngine {
       created.consumer = bus.consumer(Addresses.roomFeed(room), msg -> {
         FeedEvent event = typed(room, msg.body());
         if (event != null) {
-          fanOut(room, created, event);
+          // FeedGaps keeps a clustered feed gap-free and ordered (a pass-through on a single hub).
+          gaps.accept(room, event, (e, backfilled) -> fanOut(room, created, e));
         }
       });
       rooms.put(room, created);
@@ -104,6 +108,7 @@ public final class SessionEngine {
     if (r != null && r.sessions.remove(session) && r.sessions.isEmpty()) {
       rooms.remove(room);
       r.consumer.unregister();
+      gaps.forget(room);
     }
   }
 

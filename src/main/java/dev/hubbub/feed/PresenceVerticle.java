@@ -34,15 +34,17 @@ public class PresenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
+    RoomOwners owners = RoomOwners.of(vertx);
     feed = new FeedPublisher(bus);
     access = new AccessCache(bus, 10_000);
     rosters = new RosterCoalescer((delay, task) -> vertx.setTimer(delay, id -> task.run()), presence::size, this::publishRoster);
     return Future.all(
+        // On a clustered node these are node-private: the node's router serves the public addresses.
         access.start(),
-        bus.<JsonObject>consumer(Addresses.JOIN, msg -> handle(msg, this::join)).completion(),
-        bus.<JsonObject>consumer(Addresses.LEAVE, msg -> handle(msg, this::leave)).completion(),
-        bus.<JsonObject>consumer(Addresses.ROOMS, msg -> handle(msg, this::rooms)).completion(),
-        bus.<JsonObject>consumer(Addresses.ROSTER, msg -> handle(msg, this::roster)).completion(),
+        bus.<JsonObject>consumer(owners.frontDoor(Addresses.JOIN), msg -> handle(msg, this::join)).completion(),
+        bus.<JsonObject>consumer(owners.frontDoor(Addresses.LEAVE), msg -> handle(msg, this::leave)).completion(),
+        bus.<JsonObject>consumer(owners.frontDoor(Addresses.ROOMS), msg -> handle(msg, this::rooms)).completion(),
+        bus.<JsonObject>consumer(owners.frontDoor(Addresses.ROSTER), msg -> handle(msg, this::roster)).completion(),
         bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> accessChanged(msg.body())).completion());
   }
 

@@ -41,6 +41,14 @@ public interface RoomOwners extends Shareable {
    */
   String shardAddress(int shard, String command);
 
+  /**
+   * Where this node's core takes {@code command} from outside (a bridge client, another shard): the public
+   * address itself on a single hub; a node-private one when clustered, as the node's router then serves the public one.
+   */
+  default String frontDoor(String command) {
+    return command;
+  }
+
   /** The instance the hub installed on {@code vertx}, or a local one with one shard per default event loop. */
   static RoomOwners of(Vertx vertx) {
     return (RoomOwners) vertx.sharedData().getLocalMap(LocalRoomOwners.KEY)

@@ -106,7 +106,7 @@ public class SequencerVerticle extends VerticleBase {
       }
     };
     consumers.add(bus.consumer(owners.shardAddress(shard, address), routed).completion());
-    consumers.add(bus.consumer(address, routed).completion());
+    consumers.add(bus.consumer(owners.frontDoor(address), routed).completion());
   }
 
   /** Turns a validated command into the write it asks for; throws {@link Failure.Rejected} for bad input. */

@@ -26,7 +26,7 @@ public final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(HealthVerticle.READY, new JsonObject(), new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+    vertx.eventBus().<JsonObject>request(HealthVerticle.READY, new JsonObject(), new DeliveryOptions().setSendTimeout(TIMEOUT_MS).setLocalOnly(true))
         .onSuccess(reply -> send(ctx, reply.body().getBoolean("ready", false) ? 200 : 503, reply.body()))
         .onFailure(e -> send(ctx, 503, new JsonObject().put("status", "not ready").put("ready", false)
             .put("checks", new JsonObject().put("core", "no answer: " + e.getMessage()))));

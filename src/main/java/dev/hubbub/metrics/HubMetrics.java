@@ -57,6 +57,8 @@ public final class HubMetrics {
   private final DistributionSummary commitBatchSize;
   private final Timer commitLatency;
   private final Counter commitFailures;
+  /** Clustering: seq gaps a room feed showed a bridge instance, each filled from the database before going on. */
+  private final Counter feedGaps;
   private final Timer eventLoopLag;
 
   private HubMetrics() {
@@ -82,6 +84,8 @@ public final class HubMetrics {
     commitBatchSize = DistributionSummary.builder("hubbub.commit.batch.size")
         .description("Commands written together by one group commit").register(registry);
     commitLatency = Timer.builder("hubbub.commit.latency").description("Time to look up and write one batch")
+        .register(registry);
+    feedGaps = Counter.builder("hubbub.feed.gaps").description("Seq gaps seen in a room feed and backfilled from the database")
         .register(registry);
     commitFailures = Counter.builder("hubbub.commit.failures").description("Batches the store failed to write")
         .register(registry);
@@ -117,6 +121,10 @@ public final class HubMetrics {
 
   public void delivered() {
     deliveries.increment();
+  }
+
+  public void feedGap() {
+    feedGaps.increment();
   }
 
   public void slowConsumer() {

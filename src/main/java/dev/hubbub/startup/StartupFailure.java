@@ -1,5 +1,6 @@
 package dev.hubbub.startup;
 
+import dev.hubbub.config.ClusterSettings;
 import dev.hubbub.config.HubConfig;
 
 import java.io.IOException;
@@ -46,6 +47,20 @@ public final class StartupFailure {
     if (config.tcp().enabled() && config.tcp().port() != 0 && busy(config.tcp().host(), config.tcp().port())) {
       throw new IllegalStateException(portInUse(config.tcp().host(), config.tcp().port(), "tcp.port",
           "HUBBUB_TCP_PORT, or tcp.enabled: false"));
+    }
+  }
+
+  /** The same for a clustered node's Hazelcast port and the event-bus port after it. */
+  public static void checkClusterPortsFree(ClusterSettings cluster) {
+    if (!cluster.enabled()) {
+      return;
+    }
+    if (busy(cluster.host(), cluster.port())) {
+      throw new IllegalStateException(portInUse(cluster.host(), cluster.port(), "cluster.port", "HUBBUB_CLUSTER_PORT"));
+    }
+    if (busy(cluster.host(), cluster.busPort())) {
+      throw new IllegalStateException(portInUse(cluster.host(), cluster.busPort(), "cluster.port (the event bus takes the next"
+          + " one)", "HUBBUB_CLUSTER_PORT"));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.hubbub.web;
 
 import dev.hubbub.auth.HttpAuth;
+import dev.hubbub.cluster.Cluster;
 import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
@@ -12,11 +13,13 @@ import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.ArrayList;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -169,6 +172,9 @@ final class RestApi {
   }
 
   private JsonObject status(String status) {
-    return new JsonObject().put("status", status).put("uptimeMs", System.currentTimeMillis() - startedAt);
+    JsonObject body = new JsonObject().put("status", status).put("uptimeMs", System.currentTimeMillis() - startedAt);
+    // Clustered: the members this node sees (those that own rooms), this node first.
+    Cluster.of(vertx).ifPresent(c -> body.put("node", c.nodeId()).put("members", new JsonArray(new ArrayList<>(c.members()))));
+    return body;
   }
 }
