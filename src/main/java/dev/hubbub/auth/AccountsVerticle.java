@@ -53,6 +53,8 @@ public class AccountsVerticle extends VerticleBase {
   private final Map<String, RoomPolicy> policies = lru();
   /** Policy loads in flight, so concurrent requests for one room share one read. */
   private final Map<String, Future<RoomPolicy>> loading = new HashMap<>();
+  /** Bumped whenever cached policies are dropped; a load that started before must not cache its answer. */
+  private long policyGeneration;
 
   public AccountsVerticle(Pool pool) {
     this.pool = pool;
@@ -163,7 +165,7 @@ public class AccountsVerticle extends VerticleBase {
     return store.deleteUser(username).compose(deleted -> {
       users.remove(AccountStore.key(username));
       lookAlikes.clear();
-      policies.clear(); // memberships went with the user, and their rooms lost their creator
+      forgetPolicies(null); // memberships went with the user, and their rooms lost their creator
       if (!deleted) {
         return Future.failedFuture(Failure.notFound("no such user"));
       }
@@ -270,6 +272,7 @@ public class AccountsVerticle extends VerticleBase {
           .compose(v -> store.setAccess(room, assigned == null ? who.username() : assigned, assigned != null, membersOnly, members));
     }).map(stored -> {
       RoomPolicy changed = new RoomPolicy(room, stored.creator(), true, stored.membersOnly(), Set.copyOf(stored.members()));
+      forgetPolicies(room);
       policies.put(room, changed);
       vertx.eventBus().publish(Addresses.ACCESS_CHANGED, changed.toJson());
       return changed.toJson();
@@ -296,14 +299,35 @@ public class AccountsVerticle extends VerticleBase {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return loading.computeIfAbsent(room, r -> store.room(r)
-        .map(stored -> stored == null ? RoomPolicy.open(r) : new RoomPolicy(r, stored.creator(), true, stored.membersOnly(), Set.copyOf(stored.members())))
-        .onComplete(loaded -> {
-          loading.remove(r);
-          if (loaded.succeeded()) {
-            policies.putIfAbsent(r, loaded.result());
-          }
-        }));
+    Future<RoomPolicy> inFlight = loading.get(room);
+    if (inFlight != null) {
+      return inFlight;
+    }
+    // Registered before its completion handler, which may run at once: a load never outlives its answer.
+    long asked = policyGeneration;
+    Future<RoomPolicy> load = store.room(room)
+        .map(stored -> stored == null ? RoomPolicy.open(room) : new RoomPolicy(room, stored.creator(), true, stored.membersOnly(), Set.copyOf(stored.members())));
+    loading.put(room, load);
+    load.onComplete(loaded -> {
+      loading.remove(room, load);
+      // A change of access or a deletion while this read was out makes its answer stale: don't cache it.
+      if (loaded.succeeded() && asked == policyGeneration) {
+        policies.putIfAbsent(room, loaded.result());
+      }
+    });
+    return load;
+  }
+
+  /** Forgets cached policies (all, or {@code room}'s) and the reads in flight that started before. */
+  private void forgetPolicies(String room) {
+    policyGeneration++;
+    if (room == null) {
+      policies.clear();
+      loading.clear();
+    } else {
+      policies.remove(room);
+      loading.remove(room);
+    }
   }
 
   /** Fails with a 400 naming the first of {@code names} that is not a registered user. */
@@ -324,15 +348,17 @@ public class AccountsVerticle extends VerticleBase {
 
   /** Records {@code creator} as the owner of an unowned room; if someone was faster, theirs stands. */
   private Future<RoomPolicy> claim(String room, String creator) {
+    long asked = policyGeneration;
     return store.claimRoom(room, creator).compose(claimed -> {
-      if (claimed) {
+      if (claimed && asked == policyGeneration) {
         // Another command (a change of access right after the claim) may have cached a newer policy while
         // this insert's answer was on its way: never replace an owned policy with the fresh-claim default.
         RoomPolicy owned = policies.merge(room, new RoomPolicy(room, creator, true, false, Set.of()),
             (cached, claim) -> cached.owned() ? cached : claim);
         return Future.succeededFuture(owned);
       }
-      policies.remove(room);
+      // Someone was faster, or policies were dropped meanwhile (a deletion, say): read what is stored.
+      forgetPolicies(room);
       return policy(room);
     });
   }
