@@ -80,7 +80,7 @@ class SseBridgeTest {
         .compose(rosters -> {
           SseTestClient.Event json = rosters.resultAt(1);
           assertEquals(new JsonObject().put("type", "roster").put("room", "mix").put("users", List.of()), json.json());
-          return WsTestClient.joined(vertx, hub.port, "mix", "alice");
+          return WsTestClient.live(vertx, hub.port, "mix", "alice");
         })
         .compose(alice -> {
           ws[0] = alice;
