@@ -1,5 +1,6 @@
 package dev.hubbub.lifecycle;
 
+import dev.hubbub.support.Commands;
 import dev.hubbub.support.TempDb;
 import dev.hubbub.support.Readiness;
 import dev.hubbub.support.TestHub;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class DiskFullTest {
   @Test
   void aFullDiskAnswers503TurnsReadinessFalseAndHeals(Vertx vertx) throws Exception {
     Path dir = TempDb.directory();
-    if (!run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", dir.toString())) {
+    if (!Commands.run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", dir.toString())) {
       String needs = "DiskFullTest skipped: it needs root to mount a small tmpfs (mount -t tmpfs)";
       System.out.println(needs);
       Assumptions.abort(needs);
@@ -89,7 +89,7 @@ class DiskFullTest {
       await(hub.stop(vertx));
     } finally {
       Files.deleteIfExists(filler);
-      run("umount", "-l", dir.toString());
+      Commands.run("umount", "-l", dir.toString());
     }
   }
 
@@ -102,20 +102,6 @@ class DiskFullTest {
       }
     } catch (IOException full) {
       // No space left on device: the point.
-    }
-  }
-
-  private static boolean run(String... command) throws Exception {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      boolean ok = process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-      if (!ok) {
-        System.out.println(String.join(" ", command) + ": " + output.strip());
-      }
-      return ok;
-    } catch (IOException e) {
-      return false;
     }
   }
 
