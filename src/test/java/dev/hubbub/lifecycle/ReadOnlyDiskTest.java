@@ -66,6 +66,7 @@ class ReadOnlyDiskTest {
       String source = Commands.output("findmnt", "-n", "-o", "SOURCE", dir.toString());
       assertNotNull(source, "findmnt names the loop device");
       Path trigger = Path.of("/sys/fs/ext4", Path.of(source.strip()).getFileName().toString(), "trigger_fs_error");
+      Assumptions.assumeTrue(Files.exists(trigger), "ReadOnlyDiskTest skipped: this kernel has no " + trigger);
       Files.writeString(trigger, "1");
 
       JsonObject answer;
