@@ -28,8 +28,8 @@ public final class Limits implements Shareable {
   static final int SWEEP_AT = 10_000;
 
   private final AtomicInteger open = new AtomicInteger();
-  private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, AtomicInteger> socketsPerAddress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> socketsPerAddress = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> identities = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> creators = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, TokenBucket> creatingAddresses = new ConcurrentHashMap<>();
@@ -50,17 +50,10 @@ public final class Limits implements Shareable {
       HubMetrics.get().connectionRefused();
       return new Refusal(503, "too many connections: the hub is full, try again later");
     }
-    if (!settings.exemptAddresses().contains(host)) {
-      AtomicInteger count = perAddress.compute(host, (h, c) -> {
-        AtomicInteger n = c == null ? new AtomicInteger() : c;
-        n.incrementAndGet();
-        return n;
-      });
-      if (count.get() > settings.maxConnectionsPerAddress()) {
-        release(settings, address);
-        HubMetrics.get().connectionRefused();
-        return new Refusal(429, "too many connections from your address: at most " + settings.maxConnectionsPerAddress());
-      }
+    if (!settings.exemptAddresses().contains(host) && !admit(perAddress, host, settings.maxConnectionsPerAddress())) {
+      open.decrementAndGet();
+      HubMetrics.get().connectionRefused();
+      return new Refusal(429, "too many connections from your address: at most " + settings.maxConnectionsPerAddress());
     }
     return null;
   }
@@ -69,8 +62,7 @@ public final class Limits implements Shareable {
   public void release(LimitSettings settings, SocketAddress address) {
     String host = host(address);
     if (!settings.exemptAddresses().contains(host)) {
-      // The entry goes when its last connection does, so addresses seen once cost nothing afterwards.
-      perAddress.computeIfPresent(host, (h, c) -> c.decrementAndGet() <= 0 ? null : c);
+      leave(perAddress, host);
     }
     open.decrementAndGet();
   }
@@ -85,13 +77,7 @@ public final class Limits implements Shareable {
     if (settings.exemptAddresses().contains(host)) {
       return true;
     }
-    AtomicInteger count = socketsPerAddress.compute(host, (h, c) -> {
-      AtomicInteger n = c == null ? new AtomicInteger() : c;
-      n.incrementAndGet();
-      return n;
-    });
-    if (count.get() > settings.maxSocketsPerAddress()) {
-      releaseSocket(settings, host);
+    if (!admit(socketsPerAddress, host, settings.maxSocketsPerAddress())) {
       HubMetrics.get().connectionRefused();
       return false;
     }
@@ -101,8 +87,28 @@ public final class Limits implements Shareable {
   /** A socket admitted by {@link #tryOpenSocket} closed. */
   public void releaseSocket(LimitSettings settings, String host) {
     if (!settings.exemptAddresses().contains(host)) {
-      socketsPerAddress.computeIfPresent(host, (h, c) -> c.decrementAndGet() <= 0 ? null : c);
+      leave(socketsPerAddress, host);
     }
+  }
+
+  /**
+   * Counts one more for {@code host} unless it holds {@code max} already; the check and the count are one
+   * atomic step. (A counter object read outside the map could be dropped by a concurrent last release,
+   * leaving a connection counted nowhere and the address one over its cap.)
+   */
+  private static boolean admit(ConcurrentHashMap<String, Integer> counts, String host, int max) {
+    boolean[] admitted = {false};
+    counts.compute(host, (h, n) -> {
+      int held = n == null ? 0 : n;
+      admitted[0] = held < max;
+      return admitted[0] ? held + 1 : n;
+    });
+    return admitted[0];
+  }
+
+  /** Counts one less; the entry goes with its last connection, so addresses seen once cost nothing afterwards. */
+  private static void leave(ConcurrentHashMap<String, Integer> counts, String host) {
+    counts.computeIfPresent(host, (h, n) -> n <= 1 ? null : n - 1);
   }
 
   /** True when {@code identity} may send one more message now; false (and counted) when it is over its rate. */
