@@ -1,5 +1,6 @@
 package dev.hubbub.health;
 
+import dev.hubbub.cluster.Cluster;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.store.Databases;
 import dev.hubbub.store.StoreFile;
@@ -11,12 +12,15 @@ import io.vertx.sqlclient.Tuple;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Answers readiness on {@link #READY}: the database is reachable and takes a write, its migrations are done,
  * and, for an embedded H2 file, the file is still there (a deleted file keeps working through its open
- * handle until the restart that loses everything since). The probe writes one row of its own table through
+ * handle until the restart that loses everything since); when clustered, the node has joined and owns its
+ * share of rooms. The probe writes one row of its own table through
  * its own one-connection pool, at most once per {@link #CACHE_MS}, so polling it cannot load the database.
  */
 public class HealthVerticle extends VerticleBase {
@@ -100,9 +104,18 @@ public class HealthVerticle extends VerticleBase {
         });
   }
 
-  private static JsonObject answer(boolean ready, String database) {
-    return new JsonObject().put("status", ready ? "ready" : "not ready").put("ready", ready)
-        .put("checks", new JsonObject().put("database", database).put("migrations", "done"));
+  private JsonObject answer(boolean databaseReady, String database) {
+    JsonObject checks = new JsonObject().put("database", database).put("migrations", "done");
+    boolean ready = databaseReady;
+    Optional<Cluster> cluster = Cluster.of(vertx);
+    if (cluster.isPresent()) {
+      // Joined means this node's router is up and the members it sees count it: it owns its share of rooms.
+      List<String> members = cluster.get().members();
+      boolean joined = members.contains(cluster.get().nodeId());
+      checks.put("cluster", joined ? "joined, " + members.size() + " member" + (members.size() == 1 ? "" : "s") : "not joined yet");
+      ready &= joined;
+    }
+    return new JsonObject().put("status", ready ? "ready" : "not ready").put("ready", ready).put("checks", checks);
   }
 
   /** The file of an embedded H2 database, else null (see {@link StoreFile#of}). */

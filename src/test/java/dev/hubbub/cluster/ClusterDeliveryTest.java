@@ -162,6 +162,21 @@ class ClusterDeliveryTest {
         })));
   }
 
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  void readinessSaysTheNodeHasJoined(Vertx vertx, VertxTestContext ctx) {
+    TestCluster.Node b = cluster.nodes.get(1);
+    vertx.createHttpClient().request(HttpMethod.GET, b.hub().port, "127.0.0.1", "/health/ready")
+        .compose(request -> request.send().compose(response -> response.body().map(body -> {
+          assertEquals(200, response.statusCode(), body.toString());
+          return body;
+        })))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          assertEquals("joined, " + cluster.nodes.size() + " members", body.toJsonObject().getJsonObject("checks").getString("cluster"));
+          ctx.completeNow();
+        })));
+  }
+
   /** The next {@code n} seqs one subscriber receives, in arrival order. */
   static Future<List<Long>> collect(Supplier<Future<Long>> next, int n) {
     List<Long> seqs = new ArrayList<>();

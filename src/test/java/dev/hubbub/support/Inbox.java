@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class Inbox<T> {
 
-  static final long TIMEOUT_MS = 10_000;
+  /** Generous: on a loaded 2-core machine a whole JVM was seen to stall for 3 s at a time. */
+  static final long TIMEOUT_MS = 20_000;
 
   private final Vertx vertx;
   private final String what;
