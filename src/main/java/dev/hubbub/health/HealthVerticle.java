@@ -70,7 +70,11 @@ public class HealthVerticle extends VerticleBase {
       return Future.succeededFuture(last);
     }
     if (inFlight == null) {
-      inFlight = probe().onComplete(result -> {
+      // Assigned before its completion handler is added: a probe that fails at once (a closed pool) runs
+      // that handler right away, and must not leave a finished probe behind as the one in flight forever.
+      Future<JsonObject> probing = probe();
+      inFlight = probing;
+      probing.onComplete(result -> {
         last = result.result();
         lastAt = System.currentTimeMillis();
         inFlight = null;
