@@ -1,5 +1,7 @@
 package dev.hubbub.startup;
 
+import dev.hubbub.store.StoreFile;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -7,7 +9,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,16 +26,10 @@ public final class DataDirLock {
     this.lock = lock;
   }
 
-  /** The directory an H2 file URL keeps its database in, if it is one. */
+  /** The directory an embedded H2 database keeps its file in ({@link StoreFile#of}), if it is one. */
   static Optional<Path> directoryOf(String url) {
-    String lower = url.toLowerCase(Locale.ROOT);
-    String prefix = lower.startsWith("jdbc:h2:file:") ? "jdbc:h2:file:" : null;
-    if (prefix == null) {
-      return Optional.empty();
-    }
-    String path = url.substring(prefix.length()).split(";", 2)[0];
-    Path file = Path.of(path.startsWith("~") ? System.getProperty("user.home") + path.substring(1) : path).toAbsolutePath();
-    return Optional.ofNullable(file.getParent());
+    Path file = StoreFile.of(url);
+    return file == null ? Optional.empty() : Optional.ofNullable(file.toAbsolutePath().normalize().getParent());
   }
 
   /** Locks the data directory of {@code dbUrl}, or returns empty for databases that are not H2 files. */
