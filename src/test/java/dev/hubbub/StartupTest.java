@@ -1,5 +1,6 @@
 package dev.hubbub;
 
+import dev.hubbub.support.Logged;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -48,7 +49,7 @@ class StartupTest {
     TestHub.start(vertx)
         .onComplete(ctx.succeeding(hub -> ctx.verify(() -> {
           log.detachAppender(lines);
-          long migrations = lines.list.stream().filter(e -> e.getFormattedMessage().contains("at schema version")).count();
+          long migrations = Logged.events(lines).stream().filter(e -> e.getFormattedMessage().contains("at schema version")).count();
           assertEquals(1, migrations, "Flyway runs once per start");
           ctx.completeNow();
         })));

@@ -50,7 +50,7 @@ public class HealthVerticle extends VerticleBase {
   /**
    * A pool of its own (readiness must not wait behind traffic): at start on the database the hub has just
    * migrated; after a failure through {@link Databases#open}, whose fresh JDBC connection is what brings an
-   * embedded database that was shut down back (a new pool alone was seen to keep finding it closed).
+   * embedded database that was shut down back.
    */
   private Future<Pool> open(Future<Pool> pooled) {
     return pooled

@@ -1,5 +1,6 @@
 package dev.hubbub.bridge;
 
+import dev.hubbub.support.Logged;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -81,7 +82,7 @@ class ChurnTest {
       rounds = rounds.compose(v -> round(vertx, room));
     }
     rounds.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-      List<String> errors = log.list.stream()
+      List<String> errors = Logged.events(log).stream()
           .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR) || e.getThrowableProxy() != null)
           .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage())
           .toList();

@@ -1,5 +1,6 @@
 package dev.hubbub.fuzz;
 
+import dev.hubbub.support.Logged;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -471,10 +472,7 @@ class FuzzTest {
 
   /** No ERROR line and no stack trace at WARN or above, from any logger. */
   private static void assertLogClean() {
-    List<ILoggingEvent> events;
-    synchronized (logged) {
-      events = new ArrayList<>(logged.list);
-    }
+    List<ILoggingEvent> events = Logged.events(logged);
     List<String> bad = events.stream()
         .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR) || e.getLevel().isGreaterOrEqual(Level.WARN) && e.getThrowableProxy() != null)
         .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()

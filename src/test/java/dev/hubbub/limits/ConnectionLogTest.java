@@ -1,5 +1,6 @@
 package dev.hubbub.limits;
 
+import dev.hubbub.support.Logged;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -59,7 +60,7 @@ class ConnectionLogTest {
         }
       }
       assertFalse(lines(logged).stream().anyMatch(l -> l.contains("secret")), "no message bodies: " + lines(logged));
-      assertTrue(logged.list.stream().allMatch(e -> e.getLevel() == Level.DEBUG));
+      assertTrue(Logged.events(logged).stream().allMatch(e -> e.getLevel() == Level.DEBUG));
     } finally {
       logger.detachAppender(logged);
       logger.setLevel(level);
@@ -84,9 +85,7 @@ class ConnectionLogTest {
   }
 
   private static List<String> lines(ListAppender<ILoggingEvent> logged) {
-    synchronized (logged.list) {
-      return logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-    }
+    return Logged.events(logged).stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   private static <T> T await(Future<T> future) throws Exception {

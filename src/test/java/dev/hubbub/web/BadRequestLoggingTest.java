@@ -1,5 +1,6 @@
 package dev.hubbub.web;
 
+import dev.hubbub.support.Logged;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -85,7 +86,7 @@ class BadRequestLoggingTest {
   }
 
   private void assertNoErrors() {
-    List<String> errors = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+    List<String> errors = Logged.events(logged).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
         .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
     assertTrue(errors.isEmpty(), errors.toString());
   }
