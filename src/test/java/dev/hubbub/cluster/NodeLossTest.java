@@ -99,7 +99,9 @@ class NodeLossTest {
           record(bob, bobSawKept);
           return WsTestClient.live(vertx, cPort, kept, "carol");
         })
-        .compose(carol -> WsTestClient.live(vertx, a.hub().port, room, "alice"))
+        // The dying node's two connections are in the survivors' figures, under its own node.
+        .compose(carol -> TestCluster.statsUntil(b, s -> TestCluster.connectionsOf(s, cId) >= 2))
+        .compose(s -> WsTestClient.live(vertx, a.hub().port, room, "alice"))
         .compose(c -> {
           alice[0] = c;
           return post(vertx, c, 1, KILL_AFTER, acks);
@@ -118,7 +120,9 @@ class NodeLossTest {
         .compose(v -> until(vertx, bobSaw, seen -> chatSeqs(seen).size() >= MESSAGES && rosterWithout(seen, "carol")
             && leftSeen(seen, "carol")
             && rosterWithout(bobSawKept, "carol", "bob")))
-        .compose(v -> vertx.executeBlocking(() -> stored(room)))
+        // ... and leave them with it.
+        .compose(v -> TestCluster.statsUntil(b, s -> !TestCluster.nodesOf(s).contains(cId) && TestCluster.addsUp(s)))
+        .compose(s -> vertx.executeBlocking(() -> stored(room)))
         .map(rows -> {
           List<Long> all = LongStream.rangeClosed(1, MESSAGES).boxed().toList();
           assertEquals(new HashSet<>(all), new HashSet<>(acks.values()), "every cid acked with its own seq, 1.." + MESSAGES);
