@@ -16,6 +16,10 @@ const PREF_USER = 'hubbub.username';      // localStorage: the name last used in
 const TAB_USER = 'hubbub.tab.username';   // sessionStorage: the name this tab joined with
 const TAB_ACTIVE = 'hubbub.tab.active';   // sessionStorage: {room} while this tab wants to be in a room
 const CLOSE_UNAUTHENTICATED = 4401;       // missing, invalid or expired token: reconnecting will not help
+// After a node is lost, our old session keeps our name at the room's owner until the cluster notices
+// (cluster.failureTimeoutMs, 8 s by default): a rejoin refused as "taken" is asked again meanwhile.
+const TAKEN_AFTER_LOSS_MS = 20000;
+const TAKEN_AFTER_LOSS_RETRY_MS = 1000;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -39,6 +43,8 @@ const state = {
   takenTries: 0,
   me: '',              // name the server confirmed in welcome
   attempt: 0,
+  endpoint: 0,         // index into ENDPOINTS of the node we use now
+  lostAt: 0,           // when a joined connection was lost (0: not resuming one)
   reconnectTimer: null,
   countdownTimer: null,
   account: null,
@@ -48,14 +54,32 @@ const state = {
   noOlder: false,
 };
 
+const ENDPOINTS = endpoints();
 const outbox = new Outbox();
 const rooms = new Rooms();
 let snapshotTimer = null;
 
 // ---------- small utilities ----------
 
-function wsUrl() {
+function ownWsUrl() {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
+}
+
+// The WebSocket URLs to use, in order: <meta name="hubbub-endpoints" content="wss://a/ws wss://b/ws">
+// (space- or comma-separated, ws: or wss: only), else this page's own host. A lost or refused connection
+// moves on to the next one (a node of the cluster that is still up), and resumes there.
+function endpoints() {
+  const meta = document.querySelector('meta[name="hubbub-endpoints"]');
+  const list = (meta ? meta.content : '').split(/[\s,]+/).filter((u) => /^wss?:\/\/[^\s/]+/i.test(u));
+  return list.length > 0 ? list : [ownWsUrl()];
+}
+
+function wsUrl() {
+  return ENDPOINTS[state.endpoint % ENDPOINTS.length];
+}
+
+function nextEndpoint() {
+  state.endpoint = (state.endpoint + 1) % ENDPOINTS.length;
 }
 
 // crypto.randomUUID only exists in secure contexts, so fall back gracefully.
@@ -301,6 +325,8 @@ const handlers = {
     state.takenTries = 0;
     state.me = msg.username || state.username;
     state.attempt = 0;
+    state.lostAt = 0;
+    document.body.dataset.endpoint = wsUrl();
     rooms.welcome(state.room, msg);
     storageSet(sessionStorage, TAB_USER, state.me);
     storageSet(sessionStorage, TAB_ACTIVE, JSON.stringify({ room: state.room }));
@@ -384,6 +410,11 @@ function onFrame(data) {
 
 function joinRefused(reason) {
   const taken = /already taken/.test(reason);
+  // Resuming after a lost connection: the name is likely still held by our own old session.
+  if (taken && state.lostAt && Date.now() - state.lostAt < TAKEN_AFTER_LOSS_MS) {
+    setTimeout(() => { if (state.awaitingWelcome) sendJoin(); }, TAKEN_AFTER_LOSS_RETRY_MS);
+    return;
+  }
   // Our own name from before a reload or a drop may still be held by the server for a moment.
   if (taken && state.nameSource === 'tab' && state.takenTries < TAKEN_RETRIES) {
     state.takenTries += 1;
@@ -434,6 +465,7 @@ function connect() {
     ws = new WebSocket(wsUrl());
   } catch (err) {
     system(`cannot connect: ${err.message}`, 'error');
+    nextEndpoint();
     scheduleReconnect();
     return;
   }
@@ -445,6 +477,7 @@ function connect() {
 
 function onClose(ev) {
   const wasJoined = state.joined;
+  if (wasJoined && !state.lostAt) state.lostAt = Date.now();
   state.ws = null;
   state.awaitingWelcome = false;
   state.manualJoin = false; // whatever we had, a reconnect continues from it
@@ -460,14 +493,17 @@ function onClose(ev) {
   }
   if (ev.reason) system(`connection closed: ${ev.reason} (code ${ev.code})`, 'warn');
   else if (wasJoined) system('connection lost: messages you write wait and are sent on reconnect', 'warn');
+  nextEndpoint(); // with several endpoints, the next node; with one, the same again
   if (state.wantJoined) scheduleReconnect();
   else setStatus('disconnected');
 }
 
-// Exponential backoff with full jitter: delay = random(0, min(cap, base * factor^n)).
+// Exponential backoff with full jitter: delay = random(0, min(cap, base * factor^n)), n counting rounds
+// over the endpoints, so a lost node's clients try the next one at once.
 function scheduleReconnect() {
   clearReconnect();
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * BACKOFF_FACTOR ** Math.min(state.attempt, 16));
+  const rounds = Math.floor(state.attempt / ENDPOINTS.length);
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * BACKOFF_FACTOR ** Math.min(rounds, 16));
   state.attempt += 1;
   const delay = Math.random() * ceiling;
   const deadline = Date.now() + delay;
@@ -532,6 +568,7 @@ function doJoin() {
   state.takenTries = 0;
   state.room = room;
   state.me = '';
+  state.lostAt = 0;
   state.wantJoined = true;
   state.manualJoin = true;
   rooms.reset(room);

@@ -79,14 +79,17 @@ public class AccountsVerticle extends VerticleBase {
             log.warn("{} registered names look like other registered names; their look-alikes are still refused", clashes);
           }
           EventBus bus = vertx.eventBus();
+          // Local consumers: each node's accounts verticle answers its own node from the shared database. Clustered,
+          // a request would go round-robin to any node, a dead one's too until the cluster purges its consumers, and be
+          // lost there (a 30 s timeout: a re-join after a node loss, for one, needs an access check).
           return Future.all(List.of(
-              bus.<JsonObject>consumer(Addresses.REGISTER, msg -> answer(msg, this::register)).completion(),
-              bus.<JsonObject>consumer(Addresses.LOGIN, msg -> answer(msg, this::login)).completion(),
-              bus.<JsonObject>consumer(Addresses.USER, msg -> answer(msg, this::user)).completion(),
-              bus.<JsonObject>consumer(Addresses.DELETE_USER, msg -> answer(msg, this::deleteUser)).completion(),
-              bus.<JsonObject>consumer(Addresses.ACCESS, msg -> answer(msg, this::access)).completion(),
-              bus.<JsonObject>consumer(Addresses.ROOM_ACCESS, msg -> answer(msg, this::roomAccess)).completion(),
-              bus.<JsonObject>consumer(Addresses.SET_ROOM_ACCESS, msg -> answer(msg, this::setRoomAccess)).completion()));
+              bus.<JsonObject>localConsumer(Addresses.REGISTER, msg -> answer(msg, this::register)).completion(),
+              bus.<JsonObject>localConsumer(Addresses.LOGIN, msg -> answer(msg, this::login)).completion(),
+              bus.<JsonObject>localConsumer(Addresses.USER, msg -> answer(msg, this::user)).completion(),
+              bus.<JsonObject>localConsumer(Addresses.DELETE_USER, msg -> answer(msg, this::deleteUser)).completion(),
+              bus.<JsonObject>localConsumer(Addresses.ACCESS, msg -> answer(msg, this::access)).completion(),
+              bus.<JsonObject>localConsumer(Addresses.ROOM_ACCESS, msg -> answer(msg, this::roomAccess)).completion(),
+              bus.<JsonObject>localConsumer(Addresses.SET_ROOM_ACCESS, msg -> answer(msg, this::setRoomAccess)).completion()));
         });
   }
 

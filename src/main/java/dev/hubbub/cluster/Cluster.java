@@ -74,6 +74,11 @@ public final class Cluster {
     return members;
   }
 
+  /** Every member node id Hazelcast sees now, ready or not. */
+  public List<String> nodes() {
+    return joined;
+  }
+
   public ClusterOwners owners() {
     return owners;
   }
@@ -90,8 +95,8 @@ public final class Cluster {
     return "hubbub.node." + node + "." + address;
   }
 
-  /** Runs {@code listener} (on a Hazelcast thread) after every membership change. */
-  void onChange(Runnable listener) {
+  /** Runs {@code listener} (on a Hazelcast thread) after every change of {@link #members}. */
+  public void onChange(Runnable listener) {
     listeners.add(listener);
   }
 

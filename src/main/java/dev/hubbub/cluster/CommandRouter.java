@@ -56,6 +56,9 @@ public class CommandRouter extends VerticleBase {
       Addresses.LEAVE, Addresses.ROSTER);
   static final long SETTLE_MS = 500;
   static final long ROOMS_TIMEOUT_MS = 3000;
+  /** A re-join unanswered this long is sent again (a lost one would leave its member out of the roster). */
+  static final long REJOIN_TIMEOUT_MS = 5000;
+  static final int REJOIN_ATTEMPTS = 5;
 
   private record Membership(String room, String session) {
   }
@@ -140,7 +143,19 @@ public class CommandRouter extends VerticleBase {
         return;
       }
       if (reply.succeeded() && Addresses.JOIN.equals(command) && membership.session() != null) {
-        joinedHere.put(membership, new Joined(body.copy(), owner));
+        Joined joined = new Joined(body.copy(), owner);
+        joinedHere.put(membership, joined);
+        String now = cluster.owners().owner(room);
+        if (now != null && !now.equals(owner)) {
+          // The members changed while this join was on its way, and that change was handled before it was answered:
+          // join again where the room is now, and make the owner it reached forget it.
+          boolean alive = cluster.members().contains(owner);
+          joinedHere.put(membership, rejoin(membership, joined, now, alive ? null : movedRosters.header(room)));
+          if (alive) {
+            bus.request(Cluster.nodeAddress(owner, Addresses.LEAVE), new JsonObject().put("room", room).put("session",
+                membership.session()), new DeliveryOptions().addHeader(ORIGIN, cluster.nodeId()));
+          }
+        }
       }
       relay(msg, reply);
     });
@@ -238,18 +253,39 @@ public class CommandRouter extends VerticleBase {
     });
     joinedHere.replaceAll((m, joined) -> {
       String owner = cluster.owners().owner(m.room());
-      if (owner.equals(joined.owner())) {
+      if (owner == null || owner.equals(joined.owner())) {
         return joined;
       }
-      DeliveryOptions options = new DeliveryOptions().addHeader(ORIGIN, me);
+      // Its owner died: the new one is told the roster seen here, to say who left with it.
       String before = members.contains(joined.owner()) ? null : movedRosters.header(m.room());
-      if (before != null) {
-        options.addHeader(MovedRosters.BEFORE, before); // its owner died: the new one says who left
+      return rejoin(m, joined, owner, before);
+    });
+  }
+
+  /** Joins this node's session {@code m} again at {@code owner}, the room's owner now; the entry to keep for it. */
+  private Joined rejoin(Membership m, Joined joined, String owner, String before) {
+    Joined moved = new Joined(joined.command(), owner);
+    sendRejoin(m, moved, before, 1);
+    return moved;
+  }
+
+  private void sendRejoin(Membership m, Joined moved, String before, int attempt) {
+    DeliveryOptions options = new DeliveryOptions().addHeader(ORIGIN, cluster.nodeId()).setSendTimeout(REJOIN_TIMEOUT_MS);
+    if (before != null) {
+      options.addHeader(MovedRosters.BEFORE, before);
+    }
+    bus.request(Cluster.nodeAddress(moved.owner(), Addresses.JOIN), moved.command(), options).onFailure(e -> {
+      boolean refused = e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          && r.failureCode() != Failure.UNAVAILABLE;
+      // Unanswered or lost on the way (a busy node, a request behind it that reached a dead node): again, while the
+      // session is still here and the room still there; a lost re-join would leave the member out of the roster.
+      if (!refused && attempt < REJOIN_ATTEMPTS && joinedHere.get(m) == moved) {
+        log.info("session {} is joining room '{}' again at its new owner, attempt {}: {}", m.session(), m.room(), attempt + 1,
+            e.getMessage());
+        vertx.setTimer(SETTLE_MS, id -> sendRejoin(m, moved, before, attempt + 1));
+      } else {
+        log.warn("session {} could not join room '{}' again at its new owner: {}", m.session(), m.room(), e.getMessage());
       }
-      bus.request(Cluster.nodeAddress(owner, Addresses.JOIN), joined.command(), options)
-          .onFailure(e -> log.warn("session {} could not join room '{}' again at its new owner: {}", m.session(), m.room(),
-              e.getMessage()));
-      return new Joined(joined.command(), owner);
     });
   }
 }

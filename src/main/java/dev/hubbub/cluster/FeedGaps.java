@@ -110,7 +110,8 @@ public final class FeedGaps {
     long upTo = event.seq();
     log.info("room {} feed jumped from seq {} to {}: filling the gap from the database", room, from, upTo);
     state.filling = true;
-    state.held.add(event);
+    // First in line: when a fill starts while held events are being replayed, the others came after this one.
+    state.held.addFirst(event);
     backfill.after(room, from).onComplete(read -> {
       if (read.succeeded()) {
         List<JsonObject> missing = new ArrayList<>(read.result());

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ final class MovedRosters {
   static final String BEFORE = "hubbub-roster-before";
   /** How long the new owner waits for every survivor's re-joins before it says who left. */
   static final long SETTLE_MS = 2 * CommandRouter.SETTLE_MS;
+  /** How long the names announced as left stay known: past every re-join's retries. */
+  static final long ANNOUNCED_MS = 2 * CommandRouter.REJOIN_ATTEMPTS * CommandRouter.REJOIN_TIMEOUT_MS;
 
   private final Vertx vertx;
   private final Cluster cluster;
@@ -42,6 +45,8 @@ final class MovedRosters {
   private final Map<String, List<String>> lastSeen = new ConcurrentHashMap<>();
   /** Owner side: the names the survivors last saw in each moved room, until the room is checked. */
   private final Map<String, Set<String>> before = new HashMap<>();
+  /** Owner side: names said to have left each moved room lately, so a re-join sent again does not say it twice. */
+  private final Map<String, Set<String>> announced = new HashMap<>();
 
   MovedRosters(Vertx vertx, Cluster cluster) {
     this.vertx = vertx;
@@ -102,6 +107,12 @@ final class MovedRosters {
         new DeliveryOptions().setLocalOnly(true)).onSuccess(reply -> {
           List<String> present = reply.body().getJsonArray("users", new JsonArray()).stream().map(String::valueOf).toList();
           names.removeAll(present);
+          Set<String> done = announced.computeIfAbsent(room, r -> {
+            vertx.setTimer(ANNOUNCED_MS, id -> announced.remove(room));
+            return new HashSet<>();
+          });
+          names.removeAll(done);
+          done.addAll(names);
           if (names.isEmpty()) {
             return;
           }

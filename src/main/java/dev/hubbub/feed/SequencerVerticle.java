@@ -89,8 +89,10 @@ public class SequencerVerticle extends VerticleBase {
       // Local: the hub drains its own node's shards.
       consumers.add(bus.<JsonObject>localConsumer(Addresses.DRAIN, msg -> FrontDoor.drainAll(bus, owners, msg)).completion());
     }
-    consumers.add(bus.<JsonObject>consumer(Addresses.HISTORY, queries::history).completion());
-    consumers.add(bus.<JsonObject>consumer(Addresses.MESSAGES, queries::messages).completion());
+    // Local: reads are answered by this node from the shared store. Clustered, a request would go round-robin to
+    // any node's reader, a dead node's too until the cluster purges its consumers, and be lost there (30 s timeout).
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.HISTORY, queries::history).completion());
+    consumers.add(bus.<JsonObject>localConsumer(Addresses.MESSAGES, queries::messages).completion());
     return Future.all(consumers);
   }
 

@@ -1,5 +1,6 @@
 package dev.hubbub.stats;
 
+import dev.hubbub.cluster.Cluster;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Vertx;
@@ -9,7 +10,8 @@ import java.util.UUID;
 
 /**
  * Tells the live figures how many connections one bridge instance holds. Each instance reports its own
- * count under its own id, so instances never share state; the figures add them up per transport.
+ * count under its own id, so instances never share state; the figures add them up per transport, and on a
+ * cluster per node (a report names its node), leaving out the nodes that are gone.
  */
 public final class ConnectionReporter {
 
@@ -23,6 +25,8 @@ public final class ConnectionReporter {
   private final Vertx vertx;
   private final String transport;
   private final String instance = UUID.randomUUID().toString();
+  /** This node's id in the cluster; null on a single hub. */
+  private final String node;
   private final HubMetrics.Transport metricsTransport;
   private int reported;
 
@@ -30,6 +34,7 @@ public final class ConnectionReporter {
   public ConnectionReporter(Vertx vertx, String transport) {
     this.vertx = vertx;
     this.transport = transport;
+    this.node = Cluster.of(vertx).map(Cluster::nodeId).orElse(null);
     this.metricsTransport = switch (transport) {
       case WEBSOCKET -> HubMetrics.Transport.WS;
       case SSE -> HubMetrics.Transport.SSE;
@@ -58,7 +63,10 @@ public final class ConnectionReporter {
   public void report(int connections) {
     HubMetrics.get().connections(metricsTransport, connections - reported);
     reported = connections;
-    vertx.eventBus().publish(Addresses.CONNECTIONS,
-        new JsonObject().put("transport", transport).put("instance", instance).put("connections", connections));
+    JsonObject report = new JsonObject().put("transport", transport).put("instance", instance).put("connections", connections);
+    if (node != null) {
+      report.put("node", node);
+    }
+    vertx.eventBus().publish(Addresses.CONNECTIONS, report);
   }
 }

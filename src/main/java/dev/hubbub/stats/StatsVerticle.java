@@ -1,11 +1,13 @@
 package dev.hubbub.stats;
 
+import dev.hubbub.cluster.Cluster;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Events;
 import dev.hubbub.feed.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -13,9 +15,12 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -24,6 +29,10 @@ import java.util.TreeSet;
  * per transport, and messages per second. Deployed as a single instance; it only listens to the bus
  * (stored events, bridge connection reports, the presence rooms command) and publishes a snapshot on
  * {@link Addresses#STATS_FEED} every interval.
+ *
+ * <p>On a cluster, every node's bridges report here (the reports are published cluster-wide), so the connection
+ * figures span the nodes, and {@code nodes} lists each node's own; a node that leaves the cluster takes its
+ * counts with it. The snapshot and the {@link Addresses#STATS} answer are this node's (local delivery).
  *
  * <p>Message counts are the chat messages stored since this hub started; {@code lastSeq} is the room's
  * latest sequence number, which also counts edits and deletions and survives restarts with the store.
@@ -40,11 +49,18 @@ public class StatsVerticle extends VerticleBase {
   private HubConfig config;
   /** Figures by room, least recently active first, so the empty rooms to forget are at the front. */
   private final LinkedHashMap<String, RoomFigures> rooms = new LinkedHashMap<>();
-  private final Map<String, Map<String, Integer>> connections = new TreeMap<>();
+  /** Each bridge instance's last report, by instance id. */
+  private final Map<String, Report> reports = new HashMap<>();
+  /** Null on a single hub. */
+  private Cluster cluster;
   private final ArrayDeque<Long> recentTicks = new ArrayDeque<>();
   private final Series series = new Series();
   private long messages;
   private long messagesThisTick;
+
+  /** What one bridge instance last said: its transport, its node (null on a single hub), its connections. */
+  private record Report(String transport, String node, int connections) {
+  }
 
   private static final class RoomFigures {
     long messages;
@@ -56,11 +72,16 @@ public class StatsVerticle extends VerticleBase {
   public Future<?> start() {
     config = HubConfig.from(config());
     EventBus bus = vertx.eventBus();
+    cluster = Cluster.of(vertx).orElse(null);
+    if (cluster != null) {
+      cluster.onChange(() -> context.runOnContext(v -> forgetGoneNodes()));
+    }
     vertx.setPeriodic(config.stats().intervalMs(), id -> tick());
     return Future.all(
         bus.<JsonObject>consumer(Addresses.STORED, msg -> stored(msg.body())).completion(),
         bus.<JsonObject>consumer(Addresses.CONNECTIONS, msg -> connections(msg.body())).completion(),
-        bus.<JsonObject>consumer(Addresses.STATS, this::query).completion(),
+        // Local: the dashboard of a node shows that node's view (a clustered consumer would be any node's, a dead one's too).
+        bus.<JsonObject>localConsumer(Addresses.STATS, this::query).completion(),
         bus.<JsonObject>consumer(ConnectionReporter.SLOW_CONSUMERS, msg -> series.slowConsumer(System.currentTimeMillis())).completion(),
         bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> {
           if (msg.body().getBoolean("private", false)) {
@@ -108,7 +129,13 @@ public class StatsVerticle extends VerticleBase {
     if (transport == null || instance == null || count == null) {
       return;
     }
-    connections.computeIfAbsent(transport, t -> new HashMap<>()).put(instance, count);
+    reports.put(instance, new Report(transport, report.getString("node"), count));
+  }
+
+  /** The members changed: the counts of nodes that left go with them. */
+  private void forgetGoneNodes() {
+    Set<String> nodes = new HashSet<>(cluster.nodes());
+    reports.values().removeIf(r -> r.node() != null && !nodes.contains(r.node()));
   }
 
   private void tick() {
@@ -118,7 +145,8 @@ public class StatsVerticle extends VerticleBase {
       recentTicks.removeFirst();
     }
     series.connections(System.currentTimeMillis(), perTransport());
-    snapshot(true).onSuccess(snapshot -> vertx.eventBus().publish(Addresses.STATS_FEED, snapshot));
+    // This node's pages only: every node publishes its own snapshot.
+    snapshot(true).onSuccess(snapshot -> vertx.eventBus().publish(Addresses.STATS_FEED, snapshot, new DeliveryOptions().setLocalOnly(true)));
   }
 
   /**
@@ -174,7 +202,7 @@ public class StatsVerticle extends VerticleBase {
       JsonObject perTransport = new JsonObject();
       perTransport().forEach(perTransport::put);
       long now = System.currentTimeMillis();
-      return new JsonObject()
+      JsonObject snapshot = new JsonObject()
           .put("type", "stats")
           .put("ts", now)
           .put("messagesPerSecond", messagesPerSecond())
@@ -183,13 +211,37 @@ public class StatsVerticle extends VerticleBase {
           .put("rooms", list)
           .put("roomCount", names.size())
           .put("series", series.toJson(now));
+      if (cluster != null) {
+        snapshot.put("nodes", perNode());
+      }
+      return snapshot;
     });
   }
 
   private Map<String, Integer> perTransport() {
     Map<String, Integer> sums = new TreeMap<>();
-    connections.forEach((transport, instances) -> sums.put(transport, instances.values().stream().mapToInt(Integer::intValue).sum()));
+    reports.values().forEach(r -> sums.merge(r.transport(), r.connections(), Integer::sum));
     return sums;
+  }
+
+  /** {@code [{node, self, connections: {transport: n}, total}]} for every member, sorted by node id. */
+  private JsonArray perNode() {
+    List<String> nodes = cluster.nodes().stream().sorted().toList();
+    Map<String, Map<String, Integer>> sums = new HashMap<>();
+    reports.values().forEach(r -> {
+      if (r.node() != null) {
+        sums.computeIfAbsent(r.node(), n -> new TreeMap<>()).merge(r.transport(), r.connections(), Integer::sum);
+      }
+    });
+    JsonArray list = new JsonArray();
+    for (String node : nodes) {
+      Map<String, Integer> counts = sums.getOrDefault(node, Map.of());
+      JsonObject perTransport = new JsonObject();
+      counts.forEach(perTransport::put);
+      list.add(new JsonObject().put("node", node).put("self", node.equals(cluster.nodeId())).put("connections", perTransport)
+          .put("total", counts.values().stream().mapToInt(Integer::intValue).sum()));
+    }
+    return list;
   }
 
   /** Average over the last few ticks, rounded to one decimal. */

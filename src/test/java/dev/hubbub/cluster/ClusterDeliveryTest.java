@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two clustered hubs on one shared PostgreSQL: a room spans both, every transport on either node sees
@@ -173,6 +174,45 @@ class ClusterDeliveryTest {
         })))
         .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
           assertEquals("joined, " + cluster.nodes.size() + " members", body.toJsonObject().getJsonObject("checks").getString("cluster"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
+  void theDashboardShowsEveryNodeAndItsConnections(Vertx vertx, VertxTestContext ctx) {
+    TestCluster.Node a = cluster.nodes.get(0);
+    TestCluster.Node b = cluster.nodes.get(1);
+    String room = "r" + UUID.randomUUID().toString().substring(0, 8);
+    // Baselines: the other tests of this class may have left connections open.
+    int[] before = new int[2];
+    TestCluster.statsUntil(b, s -> TestCluster.nodesOf(s).size() == 2)
+        .compose(s -> {
+          before[0] = TestCluster.connectionsOf(s, a.id());
+          before[1] = TestCluster.connectionsOf(s, b.id());
+          return WsTestClient.live(vertx, a.hub().port, room, "ada");
+        })
+        .compose(c -> WsTestClient.live(vertx, a.hub().port, room, "abe"))
+        .compose(c -> WsTestClient.live(vertx, b.hub().port, room, "bea"))
+        .compose(c -> TestCluster.statsUntil(b, s -> TestCluster.connectionsOf(s, a.id()) >= before[0] + 2
+            && TestCluster.connectionsOf(s, b.id()) >= before[1] + 1))
+        .compose(snapshot -> {
+          ctx.verify(() -> {
+            assertEquals(cluster.nodes.stream().map(TestCluster.Node::id).sorted().toList(), TestCluster.nodesOf(snapshot));
+            for (Object n : snapshot.getJsonArray("nodes")) {
+              JsonObject node = (JsonObject) n;
+              assertEquals(b.id().equals(node.getString("node")), node.getBoolean("self"), "only B is this node: " + node);
+            }
+            assertTrue(TestCluster.addsUp(snapshot), "the nodes' connections add up to the transports' totals: " + snapshot.encode());
+          });
+          return vertx.createHttpClient().request(HttpMethod.GET, b.hub().port, "127.0.0.1", "/dashboard")
+              .compose(request -> request.send().compose(response -> response.body()));
+        })
+        .onComplete(ctx.succeeding(page -> ctx.verify(() -> {
+          String html = page.toString();
+          assertTrue(html.contains("data-node=\"" + a.id() + "\""), "the dashboard lists node A");
+          assertTrue(html.contains("data-node=\"" + b.id() + "\""), "the dashboard lists node B");
+          assertTrue(html.contains("(this node)"), "and says which one it is");
           ctx.completeNow();
         })));
   }

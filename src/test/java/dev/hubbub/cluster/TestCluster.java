@@ -4,8 +4,11 @@ import dev.hubbub.config.ClusterSettings;
 import dev.hubbub.config.ConfigLoader;
 import dev.hubbub.metrics.MetricsSettings;
 import dev.hubbub.support.TestHub;
+import dev.hubbub.feed.Addresses;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
@@ -95,6 +99,48 @@ final class TestCluster {
   /** Every node's Vert.x closed (also those a test already killed: closing twice is harmless). */
   Future<Void> close() {
     return Future.join(nodes.stream().map(n -> n.vertx().close()).toList()).mapEmpty();
+  }
+
+  /**
+   * {@code node}'s live figures ({@link Addresses#STATS}) once {@code condition} holds for them, asked every 200 ms
+   * for up to 30 s; fails with the last snapshot seen.
+   */
+  static Future<JsonObject> statsUntil(Node node, Predicate<JsonObject> condition) {
+    Promise<JsonObject> done = Promise.promise();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    askStats(node, condition, deadline, done);
+    return done.future();
+  }
+
+  private static void askStats(Node node, Predicate<JsonObject> condition, long deadline, Promise<JsonObject> done) {
+    node.vertx().eventBus().<JsonObject>request(Addresses.STATS, new JsonObject()).onComplete(reply -> {
+      if (reply.succeeded() && condition.test(reply.result().body())) {
+        done.complete(reply.result().body());
+      } else if (System.nanoTime() > deadline) {
+        done.fail(new AssertionError("the figures never matched: " + (reply.succeeded() ? reply.result().body().encode() : reply.cause())));
+      } else {
+        node.vertx().setTimer(200, id -> askStats(node, condition, deadline, done));
+      }
+    });
+  }
+
+  /** The node ids a snapshot lists under {@code nodes}. */
+  static List<String> nodesOf(JsonObject snapshot) {
+    return snapshot.getJsonArray("nodes", new JsonArray()).stream().map(n -> ((JsonObject) n).getString("node")).toList();
+  }
+
+  /** How many connections a snapshot gives {@code node} (0 when it is not listed). */
+  static int connectionsOf(JsonObject snapshot, String node) {
+    return snapshot.getJsonArray("nodes", new JsonArray()).stream().map(JsonObject.class::cast)
+        .filter(n -> node.equals(n.getString("node"))).mapToInt(n -> n.getInteger("total", 0)).sum();
+  }
+
+  /** Whether the connections listed per node add up to those per transport (no one else's are counted). */
+  static boolean addsUp(JsonObject snapshot) {
+    int perNode = snapshot.getJsonArray("nodes", new JsonArray()).stream().mapToInt(n -> ((JsonObject) n).getInteger("total", 0)).sum();
+    int perTransport = snapshot.getJsonObject("connections", new JsonObject()).stream()
+        .mapToInt(e -> ((Number) e.getValue()).intValue()).sum();
+    return perNode == perTransport;
   }
 
   /** A fresh room owned by {@code owner} among {@code members}, so a test can aim at one node. */

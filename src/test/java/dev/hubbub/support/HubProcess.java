@@ -81,6 +81,14 @@ public final class HubProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGSTOP: the hub hangs with its sockets open, as a stuck node does; {@link #kill} still ends it. */
+  public void pause() throws Exception {
+    Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).inheritIO().start();
+    if (!stop.waitFor(10, TimeUnit.SECONDS) || stop.exitValue() != 0) {
+      throw new IllegalStateException("could not stop the hub process " + process.pid());
+    }
+  }
+
   /** SIGTERM: the shutdown hook runs. Returns the exit code, or null if it is still running after {@code timeoutMs}. */
   public Integer terminate(long timeoutMs) throws InterruptedException {
     // Not process.destroy(): it also closes our end of the output pipe, losing what the hook logs.

@@ -10,12 +10,21 @@ import java.util.Map;
 
 /** The dashboard figures of one {@code Addresses.STATS_FEED} snapshot, typed for the templates. */
 public record StatsView(String messagesPerSecond, long messages, List<Connections> connections, List<Room> rooms, int roomCount,
-                        String timestamp, List<Chart> charts) {
+                        String timestamp, List<Chart> charts, List<Node> nodes) {
 
   /** Display names of the transports we know; others show under their own name. */
   private static final Map<String, String> TRANSPORTS = Map.of("websocket", "WebSocket", "sse", "SSE", "sockjs", "SockJS", "tcp", "TCP");
 
   public record Connections(String transport, int count) {
+  }
+
+  /**
+   * One cluster node and its connections, in the order of {@link #connections}'s transports.
+   *
+   * @param id   its node id, {@code shortId} its first 8 characters
+   * @param self whether it is the node that rendered the page
+   */
+  public record Node(String id, String shortId, boolean self, List<Integer> counts, int total) {
   }
 
   /** @param lastUsername null when no message was stored since the hub started */
@@ -39,6 +48,20 @@ public record StatsView(String messagesPerSecond, long messages, List<Connection
     return new StatsView(String.format(Locale.ROOT, "%.1f", snapshot.getDouble("messagesPerSecond", 0.0)),
         snapshot.getLong("messages", 0L), connections, rooms, snapshot.getInteger("roomCount", rooms.size()),
         Instant.ofEpochMilli(snapshot.getLong("ts", 0L)).toString(),
-        Chart.of(snapshot.getJsonObject("series"), snapshot.getLong("ts", 0L)));
+        Chart.of(snapshot.getJsonObject("series"), snapshot.getLong("ts", 0L)), nodes(snapshot));
+  }
+
+  /** Empty on a single hub (the snapshot has no {@code nodes}). */
+  private static List<Node> nodes(JsonObject snapshot) {
+    List<String> transports = new ArrayList<>(snapshot.getJsonObject("connections", new JsonObject()).fieldNames());
+    List<Node> nodes = new ArrayList<>();
+    snapshot.getJsonArray("nodes", new io.vertx.core.json.JsonArray()).forEach(o -> {
+      JsonObject n = (JsonObject) o;
+      String id = n.getString("node", "");
+      JsonObject counts = n.getJsonObject("connections", new JsonObject());
+      nodes.add(new Node(id, id.length() > 8 ? id.substring(0, 8) : id, n.getBoolean("self", false),
+          transports.stream().map(t -> counts.getInteger(t, 0)).toList(), n.getInteger("total", 0)));
+    });
+    return nodes;
   }
 }
