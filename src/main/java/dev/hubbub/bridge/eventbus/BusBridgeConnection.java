@@ -3,6 +3,7 @@ package dev.hubbub.bridge.eventbus;
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.bridge.Client;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.feed.RoomOwners;
@@ -10,15 +11,12 @@ import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
 import dev.hubbub.feed.Utf8;
-import dev.hubbub.limits.RateGate;
-import dev.hubbub.store.AccountStore;
 import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +38,7 @@ import java.util.Set;
  * here; a name in the body is ignored for a token holder. Frames are handled one after the other, in
  * the order they came, although verifying a token is asynchronous.
  */
-final class BusBridgeConnection implements SessionEngine.Member {
+final class BusBridgeConnection implements Client.Transport {
 
   private static final Logger log = LoggerFactory.getLogger(BusBridgeConnection.class);
 
@@ -50,50 +48,8 @@ final class BusBridgeConnection implements SessionEngine.Member {
   static final int MAX_IN_FLIGHT = 256;
   static final int MAX_REPLY_ADDRESS = 128;
 
-  /** What carries the frames: a SockJS socket or a TCP socket. */
-  interface Transport {
-    void write(Buffer frame);
-
-    boolean writeQueueFull();
-
-    /** True when the peer is gone although the close handler may not have run yet; never throws. */
-    boolean isClosed();
-
-    void close();
-
-    /** A transport over {@code stream}, ended by {@code close}. */
-    static Transport of(WriteStream<Buffer> stream, Runnable close) {
-      return new Transport() {
-        @Override
-        public void write(Buffer frame) {
-          stream.write(frame);
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-          return stream.writeQueueFull();
-        }
-
-        @Override
-        public boolean isClosed() {
-          try {
-            stream.writeQueueFull(); // a closed SockJS WebSocket throws here ("WebSocket is closed")
-            return false;
-          } catch (IllegalStateException e) {
-            return true;
-          }
-        }
-
-        @Override
-        public void close() {
-          close.run();
-        }
-      };
-    }
-  }
-
   private final BusBridge bridge;
-  private final Transport transport;
+  private final BusTransport transport;
   /** Credentials from the connection's handshake, used by frames that bring none; may be null. */
   private final Credentials handshake;
   private final Map<String, BusSubscription> subscriptions = new HashMap<>();
@@ -101,27 +57,19 @@ final class BusBridgeConnection implements SessionEngine.Member {
   private Future<Void> tail = Future.succeededFuture();
   private int queued;
   private int inFlight;
-  private boolean closed;
-  /** The last token verified, so a client sending the same token on every frame costs one check. */
-  private String verifiedToken;
-  private Identity verified;
-  private final RateGate rate;
-  private boolean receivedFrame;
+  /** Who the connection is, its rate and its count: the rules every transport shares. */
+  final Client client;
   /** Refused by a connection cap and about to be closed: what it sends meanwhile is ignored. */
   boolean refusing;
   /** The client's address, put on every command for the per-address caps of the core; set by {@link BusBridge#admit}. */
   io.vertx.core.net.SocketAddress clientAddress;
 
-  BusBridgeConnection(BusBridge bridge, Transport transport, Credentials handshake) {
+  /** {@code place}: the address admitted under the connection caps, released when the transport closes; null for none. */
+  BusBridgeConnection(BusBridge bridge, BusTransport transport, Credentials handshake, io.vertx.core.net.SocketAddress place) {
     this.bridge = bridge;
     this.transport = transport;
     this.handshake = handshake;
-    this.rate = new RateGate(bridge.limits, bridge.config.abuse(), System.nanoTime());
-  }
-
-  /** Whether any complete frame has come in, for the TCP bridge's first-frame timeout. */
-  boolean receivedFrame() {
-    return receivedFrame;
+    this.client = bridge.connections.open(this, place);
   }
 
   Dialect dialect() {
@@ -130,26 +78,17 @@ final class BusBridgeConnection implements SessionEngine.Member {
 
   /** Accepts one complete frame as received; it is handled after the frames before it. */
   void onFrame(Buffer raw) {
-    if (closed || refusing) {
+    if (client.isClosed() || refusing) {
       return;
     }
     HubMetrics.get().messageIn(bridge.metricsTransport);
-    receivedFrame = true;
+    client.heard();
     if (raw.length() > bridge.config.limits().maxFrameBytes()) {
       disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
       return;
     }
-    switch (rate.message(RateGate.keyOf(verified), System.nanoTime())) {
-      case REFUSE -> {
-        error(null, 429, RateGate.REFUSED);
-        return;
-      }
-      case CLOSE -> {
-        disconnect(429, RateGate.CLOSED);
-        return;
-      }
-      case PASS -> {
-      }
+    if (!client.admit()) {
+      return;
     }
     if (queued >= MAX_IN_FLIGHT) {
       error(null, 429, "too many frames waiting: slow down");
@@ -160,7 +99,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
   }
 
   private Future<Void> handle(Buffer raw) {
-    if (closed) {
+    if (client.isClosed()) {
       return Future.succeededFuture();
     }
     JsonObject frame;
@@ -199,31 +138,12 @@ final class BusBridgeConnection implements SessionEngine.Member {
     return Future.succeededFuture();
   }
 
-  /**
-   * Who {@code frame} acts for (see the class comment). A bad or expired token is refused, never taken
-   * for a guest; with no token at all, a guest when guests are admitted, else a 401.
-   */
+  /** Who {@code frame} acts for (see the class comment): a bad or expired token is refused, never taken for a guest. */
   private Future<Identity> as(JsonObject frame, Object guestName) {
     JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
     Object authorization = headers.getValue("authorization", headers.getValue("Authorization"));
-    Credentials credentials = authorization instanceof String a ? Credentials.bearer(a) : null;
-    if (credentials == null) {
-      credentials = handshake;
-    }
-    if (credentials == null) {
-      if (!bridge.config.auth().guests()) {
-        return Future.failedFuture(Failure.unauthorized("log in: send a bearer token in headers.authorization"));
-      }
-      return Future.succeededFuture(Identity.guest(guestName instanceof String name ? name : null));
-    }
-    if (credentials.token().equals(verifiedToken) && verified.expiresAt() > System.currentTimeMillis()) {
-      return Future.succeededFuture(verified);
-    }
-    String token = credentials.token();
-    return bridge.authenticator.verify(credentials).onSuccess(who -> {
-      verifiedToken = token;
-      verified = who;
-    });
+    return client.identify(authorization instanceof String a ? Credentials.bearer(a) : null, handshake, guestName,
+        "log in: send a bearer token in headers.authorization");
   }
 
   /** Answers a frame whose identity was refused: to its reply address or registered address, when it has one. */
@@ -303,19 +223,25 @@ final class BusBridgeConnection implements SessionEngine.Member {
     }
   }
 
-  /**
-   * An account was deleted: a connection that acted for it (its last verified token, or a subscription) is
-   * told why ({@code err} 401) and closed, so a cached verification cannot outlive the account.
-   */
+  /** A subscription's reader counts too: account deletion cuts a connection that reads for the account. */
   @Override
-  public void accountDeleted(String deleted) {
-    boolean actedForIt = SessionEngine.isAccount(verified, deleted)
-        || subscriptions.values().stream().anyMatch(s -> SessionEngine.isAccount(s.reader, deleted));
-    if (actedForIt) {
-      verifiedToken = null;
-      verified = null;
-      disconnect(401, "account deleted: log in again");
-    }
+  public boolean readsAs(String accountKey) {
+    return subscriptions.values().stream().anyMatch(s -> SessionEngine.isAccount(s.reader, accountKey));
+  }
+
+  /** The connection's rules end it: {@code err} 401 (token), 429 (rate abuse) or 408 (silence), then the close. */
+  @Override
+  public void end(Client.Ending ending, String reason) {
+    disconnect(switch (ending) {
+      case UNAUTHENTICATED -> Failure.UNAUTHORIZED;
+      case RATE_ABUSE -> Failure.TOO_MANY;
+      case SILENT -> 408;
+    }, reason);
+  }
+
+  @Override
+  public void refused(int code, String message) {
+    error(null, code, message);
   }
 
   private void unregister(JsonObject frame) {
@@ -386,16 +312,15 @@ final class BusBridgeConnection implements SessionEngine.Member {
 
   /** Closed by us or by the peer (before the close handler ran); nothing more is written then. */
   boolean isClosed() {
-    return closed || transport.isClosed();
+    return client.isClosed() || transport.isClosed();
   }
 
   /** A write failed: the connection is unusable, so release it quietly (the peer is gone). */
   void failed(Throwable cause) {
-    if (closed) {
+    if (!closing()) {
       return;
     }
     log.debug("{} bridge connection failed while writing, closing it: {}", bridge.dialect, cause.toString());
-    closed();
     try {
       transport.close();
     } catch (RuntimeException e) {
@@ -418,12 +343,12 @@ final class BusBridgeConnection implements SessionEngine.Member {
   /** Tells the client why, then closes; used for slow consumers and protocol abuse. */
   void disconnect(int code, String reason) {
     if (isClosed()) {
-      closed();
+      closing();
       return;
     }
     log.info("closing {} bridge connection: {}", bridge.dialect, reason);
     write(bridge.dialect.wire(bridge.dialect.error(null, code, reason)));
-    closed();
+    closing();
     transport.close();
   }
 
@@ -436,25 +361,30 @@ final class BusBridgeConnection implements SessionEngine.Member {
       error(subscription.address, Failure.UNAVAILABLE, subscription.goingAway().reason());
     }
     if (isClosed()) {
-      closed();
+      closing();
       return;
     }
     // Not disconnect(): one log line per connection is too many at shutdown; Main logs the total.
     write(bridge.dialect.wire(bridge.dialect.error(null, Failure.UNAVAILABLE,
         Disconnect.GOING_AWAY_PREFIX + " the hub is shutting down, reconnect and resume")));
-    closed();
+    closing();
     transport.close();
   }
 
-  /** The transport is gone (or we closed it): release every subscription. */
-  void closed() {
-    if (closed) {
-      return;
+  /** We end the connection (or it is gone): every subscription is released, nothing more is handled. */
+  private boolean closing() {
+    if (!client.closing()) {
+      return false;
     }
-    closed = true;
     subscriptions.values().forEach(this::drop);
     subscriptions.clear();
-    bridge.forget(this);
+    return true;
+  }
+
+  /** The transport is gone: releases the subscriptions, then the connection's count and its place under the caps. */
+  void closed() {
+    closing();
+    client.closed();
   }
 
   private void drop(BusSubscription subscription) {
