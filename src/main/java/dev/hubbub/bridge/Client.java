@@ -21,8 +21,9 @@ import io.vertx.core.net.SocketAddress;
  *   <li><b>Account deletion</b> ends a connection that acts (or reads) for the account, whatever the expiry.</li>
  *   <li><b>Rate</b>: {@link #admit} each inbound message against the connection's and the identity's rate.</li>
  *   <li><b>Silence</b>: {@link #expectWithin} ends a connection that does not say what it is in time.</li>
- *   <li><b>Counting</b>: it holds its place under the connection caps and in its {@link Connections} until
- *       {@link #closed}, which releases both exactly once.</li>
+ *   <li><b>Counting</b>: it counts as open in its {@link Connections} until the hub ends it ({@link #closing})
+ *       or its transport is gone ({@link #closed}), and holds its place under the connection caps until
+ *       the latter; each is released exactly once.</li>
  * </ul>
  * The transport only maps an {@link Ending} to its own close code. Confined to the engine's event loop.
  */
@@ -219,8 +220,9 @@ public final class Client implements SessionEngine.Member {
   }
 
   /**
-   * The hub is ending the connection (or it is gone): its timers stop, and nothing more is handled.
-   * Returns false when it was closing already.
+   * The hub is ending the connection (or it is gone): its timers stop, nothing more is handled, and it no
+   * longer counts as open (its place under the caps is held until {@link #closed}: the socket is still
+   * there). Returns false when it was closing already.
    */
   public boolean closing() {
     if (closed) {
@@ -230,15 +232,17 @@ public final class Client implements SessionEngine.Member {
     cancel(expiryTimer);
     heard();
     expiryTimer = -1;
+    connections.ended(this, transport);
     return true;
   }
 
-  /** The transport is gone: stops the timers, and releases the connection's count and its place under the caps, once. */
+  /** The transport is gone: {@link #closing}, and the connection's place under the caps is released, once. */
   public void closed() {
     closing();
-    SocketAddress held = place;
-    place = null;
-    connections.closed(this, transport, held);
+    if (place != null) {
+      connections.release(place);
+      place = null;
+    }
   }
 
   private void cancel(long timer) {

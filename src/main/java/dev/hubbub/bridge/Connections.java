@@ -54,8 +54,8 @@ public final class Connections<A extends Client.Transport> {
   }
 
   /**
-   * Opens a connection over {@code adapter}: counted here and told of account deletions until
-   * {@link Client#closed}. {@code place}: the address {@link #tryOpen} admitted, or null when it holds none.
+   * Opens a connection over {@code adapter}: counted here and told of account deletions until the hub
+   * ends it or it is gone ({@link Client#closing}). {@code place}: the address {@link #tryOpen} admitted, or null when it holds none.
    */
   public Client open(A adapter, SocketAddress place) {
     Client client = new Client(this, adapter, place);
@@ -65,11 +65,8 @@ public final class Connections<A extends Client.Transport> {
     return client;
   }
 
-  void closed(Client client, Client.Transport adapter, SocketAddress place) {
+  void ended(Client client, Client.Transport adapter) {
     engine.exit(client);
-    if (place != null) {
-      limits.release(settings, place);
-    }
     if (open.remove(adapter)) {
       reporter.report(open.size());
     }
