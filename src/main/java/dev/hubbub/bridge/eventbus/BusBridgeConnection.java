@@ -2,14 +2,10 @@ package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Identity;
-import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.bridge.Client;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.protocol.Disconnect;
-import dev.hubbub.feed.RoomOwners;
-import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
-import dev.hubbub.feed.Rules;
 import dev.hubbub.feed.Utf8;
 import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
@@ -17,20 +13,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.CharacterCodingException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * One client of an event-bus bridge, whatever carries its frames. It speaks the Vert.x bridge protocol
  * but exposes only Hubbub's surface: it may register room feeds (each becomes a {@link BusSubscription}
- * on the shared fan-out) and send commands from {@link #COMMANDS}; nothing else on the bus is reachable.
+ * on the shared fan-out) and send commands from {@link BusRequests#COMMANDS}; nothing else on the bus is reachable.
  *
  * <p>Who a frame acts for: the bearer token in the frame's {@code headers.authorization}, else the token
  * the connection was opened with (a SockJS handshake's Authorization header or login cookie), else a
@@ -42,30 +34,27 @@ final class BusBridgeConnection implements Client.Transport {
 
   private static final Logger log = LoggerFactory.getLogger(BusBridgeConnection.class);
 
-  /** Addresses a client may send to; each must be a request, so the client learns the outcome. */
-  static final Set<String> COMMANDS = Set.of(Addresses.CHAT, Addresses.EDIT, Addresses.DELETE);
-  /** Requests a client may have unanswered at once; more is a client not waiting for its replies. */
-  static final int MAX_IN_FLIGHT = 256;
-  static final int MAX_REPLY_ADDRESS = 128;
+  /** Frames a client may have waiting to be handled; more is a client not waiting for its replies. */
+  static final int MAX_QUEUED = 256;
 
-  private final BusBridge bridge;
+  final BusBridge bridge;
   private final BusTransport transport;
   /** Credentials from the connection's handshake, used by frames that bring none; may be null. */
   private final Credentials handshake;
-  private final Map<String, BusSubscription> subscriptions = new HashMap<>();
+  /** Its registered room feeds and its commands in flight. */
+  final BusRequests requests = new BusRequests(this);
   /** Frames received and not yet handled, chained so they are handled in order. */
   private Future<Void> tail = Future.succeededFuture();
   private int queued;
-  private int inFlight;
   /** Who the connection is, its rate and its count: the rules every transport shares. */
   final Client client;
   /** Refused by a connection cap and about to be closed: what it sends meanwhile is ignored. */
   boolean refusing;
   /** The client's address, put on every command for the per-address caps of the core; set by {@link BusBridge#admit}. */
-  io.vertx.core.net.SocketAddress clientAddress;
+  SocketAddress clientAddress;
 
   /** {@code place}: the address admitted under the connection caps, released when the transport closes; null for none. */
-  BusBridgeConnection(BusBridge bridge, BusTransport transport, Credentials handshake, io.vertx.core.net.SocketAddress place) {
+  BusBridgeConnection(BusBridge bridge, BusTransport transport, Credentials handshake, SocketAddress place) {
     this.bridge = bridge;
     this.transport = transport;
     this.handshake = handshake;
@@ -90,7 +79,7 @@ final class BusBridgeConnection implements Client.Transport {
     if (!client.admit()) {
       return;
     }
-    if (queued >= MAX_IN_FLIGHT) {
+    if (queued >= MAX_QUEUED) {
       error(null, 429, "too many frames waiting: slow down");
       return;
     }
@@ -124,13 +113,13 @@ final class BusBridgeConnection implements Client.Transport {
         }
       }
       case "register" -> {
-        return as(frame, null).compose(who -> register(frame, who), e -> refused(frame, e));
+        return as(frame, null).compose(who -> requests.register(frame, who), e -> refused(frame, e));
       }
-      case "unregister" -> unregister(frame);
+      case "unregister" -> requests.unregister(frame);
       case "send" -> {
         Object body = frame.getValue("body");
         Object guestName = body instanceof JsonObject b ? b.getValue("username") : null;
-        return as(frame, guestName).compose(who -> send(frame, who), e -> refused(frame, e));
+        return as(frame, guestName).compose(who -> requests.send(frame, who), e -> refused(frame, e));
       }
       case "publish" -> error(BusFrames.stringOrNull(frame, "address"), 403, "access_denied: publish is not allowed, send commands with a reply address");
       default -> error(null, 400, "unknown_type");
@@ -147,7 +136,7 @@ final class BusBridgeConnection implements Client.Transport {
   }
 
   /** Answers a frame whose identity was refused: to its reply address or registered address, when it has one. */
-  private Future<Void> refused(JsonObject frame, Throwable failure) {
+  Future<Void> refused(JsonObject frame, Throwable failure) {
     String address = BusFrames.stringOrNull(frame, "replyAddress");
     if (address == null) {
       address = BusFrames.stringOrNull(frame, "address");
@@ -155,51 +144,6 @@ final class BusBridgeConnection implements Client.Transport {
     error(address, failure instanceof Failure.Rejected r ? r.code : Failure.codeOf(failure),
         failure instanceof Failure.Rejected ? failure.getMessage() : Failure.messageOf(failure));
     return Future.succeededFuture();
-  }
-
-  private Future<Void> register(JsonObject frame, Identity who) {
-    String address = BusFrames.stringOrNull(frame, "address");
-    if (address == null) {
-      error(null, 400, "missing_address");
-      return Future.succeededFuture();
-    }
-    String room = Addresses.roomOf(address);
-    if (room == null) {
-      error(address, 403, "access_denied: only room feeds (" + Addresses.ROOM_FEED_PREFIX + "<room>) can be registered");
-      return Future.succeededFuture();
-    }
-    if (subscriptions.containsKey(address)) {
-      error(address, 409, "address_already_registered");
-      return Future.succeededFuture();
-    }
-    if (subscriptions.size() >= bridge.config.bridges().maxRegistrations()) {
-      error(address, 429, "max_handlers_reached: at most " + bridge.config.bridges().maxRegistrations() + " registrations per connection");
-      return Future.succeededFuture();
-    }
-    Long since;
-    String epoch;
-    try {
-      JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : null;
-      since = BusFrames.sinceHeader(headers);
-      epoch = headers == null ? null : Rules.optionalEpoch(headers.getValue("epoch"), "header 'epoch'");
-    } catch (Failure.Rejected e) {
-      error(address, 400, e.getMessage());
-      return Future.succeededFuture();
-    }
-    // Registered only once access is granted; the place is held meanwhile, so the cap and duplicates hold.
-    BusSubscription subscription = new BusSubscription(this, address, room, who);
-    subscriptions.put(address, subscription);
-    subscription.subscribing(since == null ? 0 : since);
-    return RoomAccess.requireRead(bridge.vertx.eventBus(), room, who).compose(granted -> {
-      if (subscriptions.get(address) != subscription) {
-        return Future.succeededFuture(); // unregistered or closed meanwhile
-      }
-      subscription.start(since, epoch);
-      return Future.<Void>succeededFuture();
-    }, denied -> {
-      subscriptions.remove(address, subscription);
-      return refused(frame, denied);
-    });
   }
 
   SessionEngine engine() {
@@ -210,23 +154,10 @@ final class BusBridgeConnection implements Client.Transport {
     return bridge.vertx.eventBus().request(address, body);
   }
 
-  /** Whether {@code subscription} is still this connection's (not unregistered or closed meanwhile). */
-  boolean holds(BusSubscription subscription) {
-    return subscriptions.get(subscription.address) == subscription;
-  }
-
-  /** Ends a subscription whose reader may no longer read its room, telling the client why. */
-  void revoke(BusSubscription subscription, int code, String reason) {
-    if (subscriptions.remove(subscription.address, subscription)) {
-      drop(subscription);
-      error(subscription.address, code, reason);
-    }
-  }
-
   /** A subscription's reader counts too: account deletion cuts a connection that reads for the account. */
   @Override
   public boolean readsAs(String accountKey) {
-    return subscriptions.values().stream().anyMatch(s -> SessionEngine.isAccount(s.reader, accountKey));
+    return requests.readsAs(accountKey);
   }
 
   /** The connection's rules end it: {@code err} 401 (token), 429 (rate abuse) or 408 (silence), then the close. */
@@ -242,55 +173,6 @@ final class BusBridgeConnection implements Client.Transport {
   @Override
   public void refused(int code, String message) {
     error(null, code, message);
-  }
-
-  private void unregister(JsonObject frame) {
-    String address = BusFrames.stringOrNull(frame, "address");
-    BusSubscription subscription = address == null ? null : subscriptions.remove(address);
-    if (subscription == null) {
-      error(address, 404, "unknown_address");
-      return;
-    }
-    drop(subscription);
-  }
-
-  private Future<Void> send(JsonObject frame, Identity who) {
-    String address = BusFrames.stringOrNull(frame, "address");
-    String replyAddress = BusFrames.stringOrNull(frame, "replyAddress");
-    if (address == null) {
-      error(null, 400, "missing_address");
-      return Future.succeededFuture();
-    }
-    if (!COMMANDS.contains(address)) {
-      error(replyAddress, 403, "access_denied: only " + String.join(", ", COMMANDS.stream().sorted().toList()) + " accept messages");
-      return Future.succeededFuture();
-    }
-    if (replyAddress != null && replyAddress.length() > MAX_REPLY_ADDRESS) {
-      error(null, 400, "replyAddress is longer than " + MAX_REPLY_ADDRESS + " characters");
-      return Future.succeededFuture();
-    }
-    if (!(frame.getValue("body") instanceof JsonObject body)) {
-      error(replyAddress, 400, "body must be a JSON object");
-      return Future.succeededFuture();
-    }
-    if (inFlight >= MAX_IN_FLIGHT) {
-      error(replyAddress, 429, "too many requests in flight: wait for replies");
-      return Future.succeededFuture();
-    }
-    JsonObject command = dev.hubbub.limits.ClientAddress.into(who.into(BusFrames.command(body)), clientAddress);
-    inFlight++;
-    String to = command.getValue("room") instanceof String room ? RoomOwners.of(bridge.vertx).address(room, address) : address;
-    bridge.vertx.eventBus().<JsonObject>request(to, command).onComplete(result -> {
-      inFlight--;
-      if (result.succeeded()) {
-        if (replyAddress != null) {
-          write(bridge.dialect.wire(bridge.dialect.delivery(replyAddress, result.result().body(), true)));
-        }
-      } else {
-        error(replyAddress, Failure.codeOf(result.cause()), Failure.messageOf(result.cause()));
-      }
-    });
-    return Future.succeededFuture();
   }
 
   /** Writes a frame unless the transport is gone; a failing write ends the connection, never the caller. */
@@ -357,9 +239,7 @@ final class BusBridgeConnection implements Client.Transport {
    * last one without an address, and the connection closes.
    */
   void shutDown() {
-    for (BusSubscription subscription : List.copyOf(subscriptions.values())) {
-      error(subscription.address, Failure.UNAVAILABLE, subscription.goingAway().reason());
-    }
+    requests.goingAway();
     if (isClosed()) {
       closing();
       return;
@@ -376,8 +256,7 @@ final class BusBridgeConnection implements Client.Transport {
     if (!client.closing()) {
       return false;
     }
-    subscriptions.values().forEach(this::drop);
-    subscriptions.clear();
+    requests.dropAll();
     return true;
   }
 
@@ -385,11 +264,5 @@ final class BusBridgeConnection implements Client.Transport {
   void closed() {
     closing();
     client.closed();
-  }
-
-  private void drop(BusSubscription subscription) {
-    bridge.engine.cancelExpiry(subscription.expiryTimer);
-    subscription.stop();
-    bridge.engine.unsubscribe(subscription.room, subscription);
   }
 }
