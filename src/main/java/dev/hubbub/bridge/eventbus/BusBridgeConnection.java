@@ -251,8 +251,11 @@ final class BusBridgeConnection implements Client.Transport {
     transport.close();
   }
 
-  /** We end the connection (or it is gone): every subscription is released, nothing more is handled. */
-  private boolean closing() {
+  /**
+   * We end the connection (or its transport failed): every subscription is released, nothing more is
+   * handled, and it no longer counts; its place under the caps waits for {@link #closed}.
+   */
+  boolean closing() {
     if (!client.closing()) {
       return false;
     }

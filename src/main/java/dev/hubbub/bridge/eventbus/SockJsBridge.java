@@ -62,7 +62,7 @@ public final class SockJsBridge {
       if (String.valueOf(e.getMessage()).contains("max message size")) {
         connection.disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
       } else {
-        connection.closed();
+        connection.closing(); // the close handler follows, and releases the connection's place
       }
     });
   }
