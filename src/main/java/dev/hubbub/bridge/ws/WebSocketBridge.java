@@ -43,7 +43,7 @@ public final class WebSocketBridge {
     this.engine = engine;
     this.connections = engine.connections(ConnectionReporter.WEBSOCKET, authenticator::verify, config);
     // A ping now and then keeps a quiet member's connection from counting as idle (limits.httpIdleTimeoutSeconds).
-    vertx.setPeriodic(config.abuse().wsPingSeconds() * 1000L, id -> connections.all().forEach(WsSession::ping));
+    vertx.setPeriodic(config.abuse().wsPingSeconds() * 1000L, id -> connections.all().forEach(WebSocketBridge::ping));
   }
 
   /**
@@ -87,6 +87,13 @@ public final class WebSocketBridge {
       session.authenticate(credentials);
     }
     ws.closeHandler(v -> session.closed());
+  }
+
+  /** Keeps a connection from counting as idle; a peer that is gone makes the write fail quietly. */
+  private static void ping(WsSession session) {
+    if (!session.transportClosed() && !session.ws.writeQueueFull()) {
+      session.ws.writePing(Buffer.buffer());
+    }
   }
 
   /**

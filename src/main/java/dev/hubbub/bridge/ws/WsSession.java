@@ -9,7 +9,6 @@ import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.protocol.Disconnect;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -106,13 +105,6 @@ final class WsSession implements Client.Transport, Messages.Sink {
   @Override
   public void refused(int code, String message) {
     error(message, null, code);
-  }
-
-  /** Keeps the connection from counting as idle; a peer that is gone makes the write fail quietly. */
-  void ping() {
-    if (!transportClosed() && !ws.writeQueueFull()) {
-      ws.writePing(Buffer.buffer());
-    }
   }
 
   /** The room's access changed and {@code revoked}'s member may no longer read it: it leaves the room, told why. */
