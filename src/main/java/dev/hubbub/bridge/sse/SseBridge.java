@@ -3,7 +3,6 @@ package dev.hubbub.bridge.sse;
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
-import dev.hubbub.bridge.Client;
 import dev.hubbub.bridge.Connections;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.protocol.Disconnect;
