@@ -3,6 +3,7 @@ package dev.hubbub.bridge;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.cluster.FeedGaps;
+import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.FeedEventCodec;
@@ -32,6 +33,8 @@ import java.util.Set;
  *   <li>revocation: when a room's access changes, every subscription whose reader may no longer read it
  *       is {@linkplain FeedSession#revoked revoked}; when an account is deleted, every connection that acts
  *       for it is told ({@link Member#accountDeleted}). One consumer each per engine, not per transport.</li>
+ *   <li>the connections of each transport ({@link #connections}): each a {@link Client}, where who acts,
+ *       tokens, rate, account deletion and connection counting are decided the same way for all.</li>
  * </ul>
  * Confined to the owning verticle's event loop: no locks.
  *
@@ -70,6 +73,14 @@ public final class SessionEngine {
     FeedEventCodec.register(bus);
     bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> accessChanged(RoomPolicy.fromJson(msg.body())));
     bus.<JsonObject>consumer(Addresses.ACCOUNT_DELETED, msg -> accountDeleted(msg.body().getString("username")));
+  }
+
+  /**
+   * The connections of one transport on this engine ({@code transport}: a {@link dev.hubbub.stats.ConnectionReporter}
+   * name), whose tokens {@code verifier} checks.
+   */
+  public <A extends Client.Transport> Connections<A> connections(String transport, Client.Verifier verifier, HubConfig config) {
+    return new Connections<>(vertx, this, transport, verifier, config.auth().guests(), config.abuse());
   }
 
   /** Connections register while open, so that deleting their account reaches them. */

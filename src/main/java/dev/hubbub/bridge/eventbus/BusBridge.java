@@ -2,6 +2,7 @@ package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.auth.Authenticator;
 import dev.hubbub.auth.Credentials;
+import dev.hubbub.bridge.Connections;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.limits.Limits;
@@ -10,13 +11,10 @@ import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
 /**
  * What the connections of one event-bus bridge instance share: the room fan-out (one bus consumer per
- * room for all of them), the dialect and the limits. Confined to the owning verticle's event loop.
+ * room for all of them), the dialect, and their {@link Connections} (counts, caps, account deletion).
+ * Confined to the owning verticle's event loop.
  */
 final class BusBridge {
 
@@ -25,10 +23,7 @@ final class BusBridge {
   final Dialect dialect;
   final HubMetrics.Transport metricsTransport;
   final SessionEngine engine;
-  final Authenticator authenticator;
-  final Limits limits;
-  private final Set<BusBridgeConnection> connections = new HashSet<>();
-  private final ConnectionReporter reporter;
+  final Connections<BusBridgeConnection> connections;
   private boolean shuttingDown;
 
   BusBridge(Vertx vertx, HubConfig config, Dialect dialect, Authenticator authenticator, SessionEngine engine) {
@@ -36,57 +31,33 @@ final class BusBridge {
     this.config = config;
     this.dialect = dialect;
     this.metricsTransport = dialect == Dialect.TCP ? HubMetrics.Transport.TCP : HubMetrics.Transport.SOCKJS;
-    this.authenticator = authenticator;
-    this.limits = Limits.of(vertx);
-    this.engine = engine;
-    this.reporter = new ConnectionReporter(vertx, dialect == Dialect.TCP ? ConnectionReporter.TCP : ConnectionReporter.SOCKJS);
     // Access changes reach the subscriptions, and account deletions the connections, through the engine.
+    this.engine = engine;
+    this.connections = engine.connections(dialect == Dialect.TCP ? ConnectionReporter.TCP : ConnectionReporter.SOCKJS,
+        authenticator::verify, config);
   }
 
   /**
    * Counts a connection from {@code address} against the connection caps and opens it over {@code transport}:
    * refused, the client gets an {@code err} frame with the refusal's code (503 or 429) and the connection closes.
-   * {@code onClose} must be called once when the transport closes; it releases the connection's place.
+   * {@link BusBridgeConnection#closed} must be called when the transport closes; it releases the connection's place.
    */
-  BusBridgeConnection admit(BusBridgeConnection.Transport transport, Credentials handshake, SocketAddress address,
-                            Runnable[] onClose) {
-    Limits.Refusal refusal = limits.tryOpen(config.abuse(), address);
-    BusBridgeConnection connection = open(transport, handshake);
+  BusBridgeConnection admit(BusTransport transport, Credentials handshake, SocketAddress address) {
+    Limits.Refusal refusal = connections.tryOpen(address);
+    BusBridgeConnection connection = new BusBridgeConnection(this, transport, handshake, refusal == null ? address : null);
     connection.clientAddress = address;
     if (refusal != null) {
-      onClose[0] = connection::closed;
       connection.refusing = true;
       // On the next turn, once the transport's handlers are set: a close from within the accept loses the frame.
       vertx.runOnContext(v -> connection.disconnect(refusal.status(), refusal.reason()));
-    } else {
-      onClose[0] = () -> {
-        connection.closed();
-        limits.release(config.abuse(), address);
-      };
     }
     return connection;
-  }
-
-  /** {@code handshake}: credentials the transport brought when the connection opened, or null. */
-  BusBridgeConnection open(BusBridgeConnection.Transport transport, Credentials handshake) {
-    BusBridgeConnection connection = new BusBridgeConnection(this, transport, handshake);
-    connections.add(connection);
-    engine.enter(connection);
-    reporter.report(connections.size());
-    return connection;
-  }
-
-  void forget(BusBridgeConnection connection) {
-    engine.exit(connection);
-    if (connections.remove(connection)) {
-      reporter.report(connections.size());
-    }
   }
 
   /** Shutdown: every connection is told (see {@link BusBridgeConnection#shutDown}); returns how many. */
   int shutDown() {
     shuttingDown = true;
-    List<BusBridgeConnection> all = List.copyOf(connections);
+    var all = connections.all();
     all.forEach(BusBridgeConnection::shutDown);
     return all.size();
   }

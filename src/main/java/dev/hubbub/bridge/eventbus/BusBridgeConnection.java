@@ -2,37 +2,27 @@ package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Identity;
-import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.bridge.Client;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.protocol.Disconnect;
-import dev.hubbub.feed.RoomOwners;
-import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
-import dev.hubbub.feed.Rules;
 import dev.hubbub.feed.Utf8;
-import dev.hubbub.limits.RateGate;
-import dev.hubbub.store.AccountStore;
 import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.streams.WriteStream;
+import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.CharacterCodingException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * One client of an event-bus bridge, whatever carries its frames. It speaks the Vert.x bridge protocol
  * but exposes only Hubbub's surface: it may register room feeds (each becomes a {@link BusSubscription}
- * on the shared fan-out) and send commands from {@link #COMMANDS}; nothing else on the bus is reachable.
+ * on the shared fan-out) and send commands from {@link BusRequests#COMMANDS}; nothing else on the bus is reachable.
  *
  * <p>Who a frame acts for: the bearer token in the frame's {@code headers.authorization}, else the token
  * the connection was opened with (a SockJS handshake's Authorization header or login cookie), else a
@@ -40,88 +30,35 @@ import java.util.Set;
  * here; a name in the body is ignored for a token holder. Frames are handled one after the other, in
  * the order they came, although verifying a token is asynchronous.
  */
-final class BusBridgeConnection implements SessionEngine.Member {
+final class BusBridgeConnection implements Client.Transport {
 
   private static final Logger log = LoggerFactory.getLogger(BusBridgeConnection.class);
 
-  /** Addresses a client may send to; each must be a request, so the client learns the outcome. */
-  static final Set<String> COMMANDS = Set.of(Addresses.CHAT, Addresses.EDIT, Addresses.DELETE);
-  /** Requests a client may have unanswered at once; more is a client not waiting for its replies. */
-  static final int MAX_IN_FLIGHT = 256;
-  static final int MAX_REPLY_ADDRESS = 128;
+  /** Frames a client may have waiting to be handled; more is a client not waiting for its replies. */
+  static final int MAX_QUEUED = 256;
 
-  /** What carries the frames: a SockJS socket or a TCP socket. */
-  interface Transport {
-    void write(Buffer frame);
-
-    boolean writeQueueFull();
-
-    /** True when the peer is gone although the close handler may not have run yet; never throws. */
-    boolean isClosed();
-
-    void close();
-
-    /** A transport over {@code stream}, ended by {@code close}. */
-    static Transport of(WriteStream<Buffer> stream, Runnable close) {
-      return new Transport() {
-        @Override
-        public void write(Buffer frame) {
-          stream.write(frame);
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-          return stream.writeQueueFull();
-        }
-
-        @Override
-        public boolean isClosed() {
-          try {
-            stream.writeQueueFull(); // a closed SockJS WebSocket throws here ("WebSocket is closed")
-            return false;
-          } catch (IllegalStateException e) {
-            return true;
-          }
-        }
-
-        @Override
-        public void close() {
-          close.run();
-        }
-      };
-    }
-  }
-
-  private final BusBridge bridge;
-  private final Transport transport;
+  final BusBridge bridge;
+  private final BusTransport transport;
   /** Credentials from the connection's handshake, used by frames that bring none; may be null. */
   private final Credentials handshake;
-  private final Map<String, BusSubscription> subscriptions = new HashMap<>();
+  /** Its registered room feeds and its commands in flight. */
+  final BusRequests requests = new BusRequests(this);
   /** Frames received and not yet handled, chained so they are handled in order. */
   private Future<Void> tail = Future.succeededFuture();
   private int queued;
-  private int inFlight;
-  private boolean closed;
-  /** The last token verified, so a client sending the same token on every frame costs one check. */
-  private String verifiedToken;
-  private Identity verified;
-  private final RateGate rate;
-  private boolean receivedFrame;
+  /** Who the connection is, its rate and its count: the rules every transport shares. */
+  final Client client;
   /** Refused by a connection cap and about to be closed: what it sends meanwhile is ignored. */
   boolean refusing;
   /** The client's address, put on every command for the per-address caps of the core; set by {@link BusBridge#admit}. */
-  io.vertx.core.net.SocketAddress clientAddress;
+  SocketAddress clientAddress;
 
-  BusBridgeConnection(BusBridge bridge, Transport transport, Credentials handshake) {
+  /** {@code place}: the address admitted under the connection caps, released when the transport closes; null for none. */
+  BusBridgeConnection(BusBridge bridge, BusTransport transport, Credentials handshake, SocketAddress place) {
     this.bridge = bridge;
     this.transport = transport;
     this.handshake = handshake;
-    this.rate = new RateGate(bridge.limits, bridge.config.abuse(), System.nanoTime());
-  }
-
-  /** Whether any complete frame has come in, for the TCP bridge's first-frame timeout. */
-  boolean receivedFrame() {
-    return receivedFrame;
+    this.client = bridge.connections.open(this, place);
   }
 
   Dialect dialect() {
@@ -130,28 +67,19 @@ final class BusBridgeConnection implements SessionEngine.Member {
 
   /** Accepts one complete frame as received; it is handled after the frames before it. */
   void onFrame(Buffer raw) {
-    if (closed || refusing) {
+    if (client.isClosed() || refusing) {
       return;
     }
     HubMetrics.get().messageIn(bridge.metricsTransport);
-    receivedFrame = true;
+    client.heard();
     if (raw.length() > bridge.config.limits().maxFrameBytes()) {
       disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
       return;
     }
-    switch (rate.message(RateGate.keyOf(verified), System.nanoTime())) {
-      case REFUSE -> {
-        error(null, 429, RateGate.REFUSED);
-        return;
-      }
-      case CLOSE -> {
-        disconnect(429, RateGate.CLOSED);
-        return;
-      }
-      case PASS -> {
-      }
+    if (!client.admit()) {
+      return;
     }
-    if (queued >= MAX_IN_FLIGHT) {
+    if (queued >= MAX_QUEUED) {
       error(null, 429, "too many frames waiting: slow down");
       return;
     }
@@ -160,7 +88,7 @@ final class BusBridgeConnection implements SessionEngine.Member {
   }
 
   private Future<Void> handle(Buffer raw) {
-    if (closed) {
+    if (client.isClosed()) {
       return Future.succeededFuture();
     }
     JsonObject frame;
@@ -185,13 +113,13 @@ final class BusBridgeConnection implements SessionEngine.Member {
         }
       }
       case "register" -> {
-        return as(frame, null).compose(who -> register(frame, who), e -> refused(frame, e));
+        return as(frame, null).compose(who -> requests.register(frame, who), e -> refused(frame, e));
       }
-      case "unregister" -> unregister(frame);
+      case "unregister" -> requests.unregister(frame);
       case "send" -> {
         Object body = frame.getValue("body");
         Object guestName = body instanceof JsonObject b ? b.getValue("username") : null;
-        return as(frame, guestName).compose(who -> send(frame, who), e -> refused(frame, e));
+        return as(frame, guestName).compose(who -> requests.send(frame, who), e -> refused(frame, e));
       }
       case "publish" -> error(BusFrames.stringOrNull(frame, "address"), 403, "access_denied: publish is not allowed, send commands with a reply address");
       default -> error(null, 400, "unknown_type");
@@ -199,35 +127,16 @@ final class BusBridgeConnection implements SessionEngine.Member {
     return Future.succeededFuture();
   }
 
-  /**
-   * Who {@code frame} acts for (see the class comment). A bad or expired token is refused, never taken
-   * for a guest; with no token at all, a guest when guests are admitted, else a 401.
-   */
+  /** Who {@code frame} acts for (see the class comment): a bad or expired token is refused, never taken for a guest. */
   private Future<Identity> as(JsonObject frame, Object guestName) {
     JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
     Object authorization = headers.getValue("authorization", headers.getValue("Authorization"));
-    Credentials credentials = authorization instanceof String a ? Credentials.bearer(a) : null;
-    if (credentials == null) {
-      credentials = handshake;
-    }
-    if (credentials == null) {
-      if (!bridge.config.auth().guests()) {
-        return Future.failedFuture(Failure.unauthorized("log in: send a bearer token in headers.authorization"));
-      }
-      return Future.succeededFuture(Identity.guest(guestName instanceof String name ? name : null));
-    }
-    if (credentials.token().equals(verifiedToken) && verified.expiresAt() > System.currentTimeMillis()) {
-      return Future.succeededFuture(verified);
-    }
-    String token = credentials.token();
-    return bridge.authenticator.verify(credentials).onSuccess(who -> {
-      verifiedToken = token;
-      verified = who;
-    });
+    return client.identify(authorization instanceof String a ? Credentials.bearer(a) : null, handshake, guestName,
+        "log in: send a bearer token in headers.authorization");
   }
 
   /** Answers a frame whose identity was refused: to its reply address or registered address, when it has one. */
-  private Future<Void> refused(JsonObject frame, Throwable failure) {
+  Future<Void> refused(JsonObject frame, Throwable failure) {
     String address = BusFrames.stringOrNull(frame, "replyAddress");
     if (address == null) {
       address = BusFrames.stringOrNull(frame, "address");
@@ -235,51 +144,6 @@ final class BusBridgeConnection implements SessionEngine.Member {
     error(address, failure instanceof Failure.Rejected r ? r.code : Failure.codeOf(failure),
         failure instanceof Failure.Rejected ? failure.getMessage() : Failure.messageOf(failure));
     return Future.succeededFuture();
-  }
-
-  private Future<Void> register(JsonObject frame, Identity who) {
-    String address = BusFrames.stringOrNull(frame, "address");
-    if (address == null) {
-      error(null, 400, "missing_address");
-      return Future.succeededFuture();
-    }
-    String room = Addresses.roomOf(address);
-    if (room == null) {
-      error(address, 403, "access_denied: only room feeds (" + Addresses.ROOM_FEED_PREFIX + "<room>) can be registered");
-      return Future.succeededFuture();
-    }
-    if (subscriptions.containsKey(address)) {
-      error(address, 409, "address_already_registered");
-      return Future.succeededFuture();
-    }
-    if (subscriptions.size() >= bridge.config.bridges().maxRegistrations()) {
-      error(address, 429, "max_handlers_reached: at most " + bridge.config.bridges().maxRegistrations() + " registrations per connection");
-      return Future.succeededFuture();
-    }
-    Long since;
-    String epoch;
-    try {
-      JsonObject headers = frame.getValue("headers") instanceof JsonObject h ? h : null;
-      since = BusFrames.sinceHeader(headers);
-      epoch = headers == null ? null : Rules.optionalEpoch(headers.getValue("epoch"), "header 'epoch'");
-    } catch (Failure.Rejected e) {
-      error(address, 400, e.getMessage());
-      return Future.succeededFuture();
-    }
-    // Registered only once access is granted; the place is held meanwhile, so the cap and duplicates hold.
-    BusSubscription subscription = new BusSubscription(this, address, room, who);
-    subscriptions.put(address, subscription);
-    subscription.subscribing(since == null ? 0 : since);
-    return RoomAccess.requireRead(bridge.vertx.eventBus(), room, who).compose(granted -> {
-      if (subscriptions.get(address) != subscription) {
-        return Future.succeededFuture(); // unregistered or closed meanwhile
-      }
-      subscription.start(since, epoch);
-      return Future.<Void>succeededFuture();
-    }, denied -> {
-      subscriptions.remove(address, subscription);
-      return refused(frame, denied);
-    });
   }
 
   SessionEngine engine() {
@@ -290,81 +154,25 @@ final class BusBridgeConnection implements SessionEngine.Member {
     return bridge.vertx.eventBus().request(address, body);
   }
 
-  /** Whether {@code subscription} is still this connection's (not unregistered or closed meanwhile). */
-  boolean holds(BusSubscription subscription) {
-    return subscriptions.get(subscription.address) == subscription;
-  }
-
-  /** Ends a subscription whose reader may no longer read its room, telling the client why. */
-  void revoke(BusSubscription subscription, int code, String reason) {
-    if (subscriptions.remove(subscription.address, subscription)) {
-      drop(subscription);
-      error(subscription.address, code, reason);
-    }
-  }
-
-  /**
-   * An account was deleted: a connection that acted for it (its last verified token, or a subscription) is
-   * told why ({@code err} 401) and closed, so a cached verification cannot outlive the account.
-   */
+  /** A subscription's reader counts too: account deletion cuts a connection that reads for the account. */
   @Override
-  public void accountDeleted(String deleted) {
-    boolean actedForIt = SessionEngine.isAccount(verified, deleted)
-        || subscriptions.values().stream().anyMatch(s -> SessionEngine.isAccount(s.reader, deleted));
-    if (actedForIt) {
-      verifiedToken = null;
-      verified = null;
-      disconnect(401, "account deleted: log in again");
-    }
+  public boolean readsAs(String accountKey) {
+    return requests.readsAs(accountKey);
   }
 
-  private void unregister(JsonObject frame) {
-    String address = BusFrames.stringOrNull(frame, "address");
-    BusSubscription subscription = address == null ? null : subscriptions.remove(address);
-    if (subscription == null) {
-      error(address, 404, "unknown_address");
-      return;
-    }
-    drop(subscription);
+  /** The connection's rules end it: {@code err} 401 (token), 429 (rate abuse) or 408 (silence), then the close. */
+  @Override
+  public void end(Client.Ending ending, String reason) {
+    disconnect(switch (ending) {
+      case UNAUTHENTICATED -> Failure.UNAUTHORIZED;
+      case RATE_ABUSE -> Failure.TOO_MANY;
+      case SILENT -> 408;
+    }, reason);
   }
 
-  private Future<Void> send(JsonObject frame, Identity who) {
-    String address = BusFrames.stringOrNull(frame, "address");
-    String replyAddress = BusFrames.stringOrNull(frame, "replyAddress");
-    if (address == null) {
-      error(null, 400, "missing_address");
-      return Future.succeededFuture();
-    }
-    if (!COMMANDS.contains(address)) {
-      error(replyAddress, 403, "access_denied: only " + String.join(", ", COMMANDS.stream().sorted().toList()) + " accept messages");
-      return Future.succeededFuture();
-    }
-    if (replyAddress != null && replyAddress.length() > MAX_REPLY_ADDRESS) {
-      error(null, 400, "replyAddress is longer than " + MAX_REPLY_ADDRESS + " characters");
-      return Future.succeededFuture();
-    }
-    if (!(frame.getValue("body") instanceof JsonObject body)) {
-      error(replyAddress, 400, "body must be a JSON object");
-      return Future.succeededFuture();
-    }
-    if (inFlight >= MAX_IN_FLIGHT) {
-      error(replyAddress, 429, "too many requests in flight: wait for replies");
-      return Future.succeededFuture();
-    }
-    JsonObject command = dev.hubbub.limits.ClientAddress.into(who.into(BusFrames.command(body)), clientAddress);
-    inFlight++;
-    String to = command.getValue("room") instanceof String room ? RoomOwners.of(bridge.vertx).address(room, address) : address;
-    bridge.vertx.eventBus().<JsonObject>request(to, command).onComplete(result -> {
-      inFlight--;
-      if (result.succeeded()) {
-        if (replyAddress != null) {
-          write(bridge.dialect.wire(bridge.dialect.delivery(replyAddress, result.result().body(), true)));
-        }
-      } else {
-        error(replyAddress, Failure.codeOf(result.cause()), Failure.messageOf(result.cause()));
-      }
-    });
-    return Future.succeededFuture();
+  @Override
+  public void refused(int code, String message) {
+    error(null, code, message);
   }
 
   /** Writes a frame unless the transport is gone; a failing write ends the connection, never the caller. */
@@ -386,16 +194,15 @@ final class BusBridgeConnection implements SessionEngine.Member {
 
   /** Closed by us or by the peer (before the close handler ran); nothing more is written then. */
   boolean isClosed() {
-    return closed || transport.isClosed();
+    return client.isClosed() || transport.isClosed();
   }
 
   /** A write failed: the connection is unusable, so release it quietly (the peer is gone). */
   void failed(Throwable cause) {
-    if (closed) {
+    if (!closing()) {
       return;
     }
     log.debug("{} bridge connection failed while writing, closing it: {}", bridge.dialect, cause.toString());
-    closed();
     try {
       transport.close();
     } catch (RuntimeException e) {
@@ -418,12 +225,12 @@ final class BusBridgeConnection implements SessionEngine.Member {
   /** Tells the client why, then closes; used for slow consumers and protocol abuse. */
   void disconnect(int code, String reason) {
     if (isClosed()) {
-      closed();
+      closing();
       return;
     }
     log.info("closing {} bridge connection: {}", bridge.dialect, reason);
     write(bridge.dialect.wire(bridge.dialect.error(null, code, reason)));
-    closed();
+    closing();
     transport.close();
   }
 
@@ -432,34 +239,33 @@ final class BusBridgeConnection implements SessionEngine.Member {
    * last one without an address, and the connection closes.
    */
   void shutDown() {
-    for (BusSubscription subscription : List.copyOf(subscriptions.values())) {
-      error(subscription.address, Failure.UNAVAILABLE, subscription.goingAway().reason());
-    }
+    requests.goingAway();
     if (isClosed()) {
-      closed();
+      closing();
       return;
     }
     // Not disconnect(): one log line per connection is too many at shutdown; Main logs the total.
     write(bridge.dialect.wire(bridge.dialect.error(null, Failure.UNAVAILABLE,
         Disconnect.GOING_AWAY_PREFIX + " the hub is shutting down, reconnect and resume")));
-    closed();
+    closing();
     transport.close();
   }
 
-  /** The transport is gone (or we closed it): release every subscription. */
-  void closed() {
-    if (closed) {
-      return;
+  /**
+   * We end the connection (or its transport failed): every subscription is released, nothing more is
+   * handled, and it no longer counts; its place under the caps waits for {@link #closed}.
+   */
+  boolean closing() {
+    if (!client.closing()) {
+      return false;
     }
-    closed = true;
-    subscriptions.values().forEach(this::drop);
-    subscriptions.clear();
-    bridge.forget(this);
+    requests.dropAll();
+    return true;
   }
 
-  private void drop(BusSubscription subscription) {
-    bridge.engine.cancelExpiry(subscription.expiryTimer);
-    subscription.stop();
-    bridge.engine.unsubscribe(subscription.room, subscription);
+  /** The transport is gone: releases the subscriptions, then the connection's count and its place under the caps. */
+  void closed() {
+    closing();
+    client.closed();
   }
 }

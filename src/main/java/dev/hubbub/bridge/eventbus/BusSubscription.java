@@ -38,9 +38,9 @@ final class BusSubscription extends FeedSession {
    */
   void start(Long since, String epoch) {
     SessionEngine engine = connection.engine();
-    expiryTimer = engine.atExpiry(reader, () -> connection.revoke(this, 401, "token expired: register again with a fresh token"));
+    expiryTimer = engine.atExpiry(reader, () -> connection.requests.revoke(this, 401, "token expired: register again with a fresh token"));
     engine.subscribe(room, this).onComplete(registered -> {
-      if (!connection.holds(this)) {
+      if (!connection.requests.holds(this)) {
         return; // unregistered or closed meanwhile
       }
       replaying();
@@ -110,6 +110,6 @@ final class BusSubscription extends FeedSession {
   /** The reader may no longer read the room: an {@code err} 403 on the feed address, and the feed is gone. */
   @Override
   protected void revoked(String reason) {
-    connection.revoke(this, 403, reason);
+    connection.requests.revoke(this, 403, reason);
   }
 }

@@ -45,17 +45,10 @@ public final class SockJsBridge {
     boolean foreignCookie = handshake != null && handshake.fromCookie()
         && !Origins.allowed(headers, bridge.config.auth().allowedOrigins(),
             socket.routingContext() != null && socket.routingContext().request().isSSL() ? "https" : "http");
-    Runnable[] onClose = new Runnable[1];
     BusBridgeConnection connection = bridge.admit(
-        BusBridgeConnection.Transport.of(socket, () -> socket.close(CLOSE_CODE, "closed by server")),
-        foreignCookie ? null : handshake, socket.remoteAddress(), onClose);
-    boolean[] released = {false};
-    socket.closeHandler(v -> {
-      if (!released[0]) {
-        released[0] = true;
-        onClose[0].run();
-      }
-    });
+        BusTransport.of(socket, () -> socket.close(CLOSE_CODE, "closed by server")),
+        foreignCookie ? null : handshake, socket.remoteAddress());
+    socket.closeHandler(v -> connection.closed()); // releases the count and the place once, however often it runs
     if (bridge.refuseWhileShuttingDown(connection)) {
       return;
     }
@@ -69,7 +62,7 @@ public final class SockJsBridge {
       if (String.valueOf(e.getMessage()).contains("max message size")) {
         connection.disconnect(413, "frame too large: the limit is " + bridge.config.limits().maxFrameBytes() + " bytes");
       } else {
-        connection.closed();
+        connection.closing(); // the close handler follows, and releases the connection's place
       }
     });
   }

@@ -40,25 +40,18 @@ public final class TcpBridge {
     dev.hubbub.limits.ConnectionLog.Opened opened = dev.hubbub.limits.ConnectionLog.opened("tcp", socket.remoteAddress());
     socket.setWriteQueueMaxSize(bridge.config.limits().outboundQueueBytes());
     // TCP clients have no handshake: they send their token in each frame's headers.
-    Runnable[] onClose = new Runnable[1];
-    BusBridgeConnection connection = bridge.admit(BusBridgeConnection.Transport.of(socket, socket::close), null,
-        socket.remoteAddress(), onClose);
+    BusBridgeConnection connection = bridge.admit(BusTransport.of(socket, socket::close), null, socket.remoteAddress());
+    socket.closeHandler(v -> {
+      connection.closed();
+      dev.hubbub.limits.ConnectionLog.closed(opened);
+    });
     if (bridge.refuseWhileShuttingDown(connection)) {
       return;
     }
     int firstFrameSeconds = bridge.config.abuse().tcpFirstFrameSeconds();
-    // A connection that never completes a frame holds a socket for nothing.
-    long firstFrame = vertx.setTimer(firstFrameSeconds * 1000L, t -> {
-      if (!connection.receivedFrame()) {
-        connection.disconnect(408, "send a frame within " + firstFrameSeconds + "s");
-      }
-    });
+    // A connection that never completes a frame holds a socket for nothing (err 408).
+    connection.client.expectWithin(firstFrameSeconds, "send a frame within " + firstFrameSeconds + "s");
     socket.handler(framing(connection, bridge.config.limits().maxFrameBytes()));
-    socket.closeHandler(v -> {
-      vertx.cancelTimer(firstFrame);
-      onClose[0].run();
-      dev.hubbub.limits.ConnectionLog.closed(opened);
-    });
     socket.exceptionHandler(e -> log.debug("TCP bridge socket error: {}", e.getMessage()));
   }
 

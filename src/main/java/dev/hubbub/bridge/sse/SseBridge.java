@@ -3,6 +3,7 @@ package dev.hubbub.bridge.sse;
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.bridge.Connections;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.config.HubConfig;
@@ -15,7 +16,6 @@ import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
@@ -37,16 +37,11 @@ public final class SseBridge {
   private final HubConfig config;
   private final HttpAuth auth;
   private final Set<SseSession> sessions = new LinkedHashSet<>();
-  private final ConnectionReporter reporter;
-  private final Set<SseStream> streams = new LinkedHashSet<>();
+  /** Every open stream, room and dashboard ones: counted, capped, ended at its reader's token expiry or account deletion. */
+  private final Connections<SseStream> streams;
   /** Dashboard streams and the encoding each one wants. */
   private final Map<SseStream, StatsRendering> dashboards = new HashMap<>();
-  /** Who each open stream reads as, so a deleted account's streams can be ended. */
-  private final Map<SseStream, Identity> readers = new HashMap<>();
   private MessageConsumer<JsonObject> statsConsumer;
-  private final Limits limits;
-  /** Where each open stream comes from, to release its place under the connection caps. */
-  private final Map<SseStream, SocketAddress> addresses = new HashMap<>();
   private boolean shuttingDown;
 
   private final Rendering jsonRecord;
@@ -64,8 +59,7 @@ public final class SseBridge {
     this.config = config;
     this.auth = auth;
     this.engine = engine;
-    this.limits = Limits.of(vertx);
-    this.reporter = new ConnectionReporter(vertx, ConnectionReporter.SSE);
+    this.streams = engine.connections(ConnectionReporter.SSE, auth.authenticator()::verify, config);
     // The JSON record's data is the same bytes the WebSocket bridge sends: the event's one JSON form.
     this.jsonRecord = Rendering.json();
     this.htmlRecord = Rendering.html(html);
@@ -73,11 +67,6 @@ public final class SseBridge {
     this.statsHtml = snapshot -> SseRecords.event(0, snapshot.getString("type"), html.stats(snapshot).strip());
     // One timer for every stream of this instance, rather than one per connection.
     vertx.setPeriodic(config.sse().keepAliveMs(), id -> keepAlive());
-    // A deleted account's streams end at once, whatever their token's expiry; readers who may no longer
-    // read a room lose its stream (the engine revokes their sessions).
-    engine.enter(deleted -> new ArrayList<>(readers.entrySet()).stream()
-        .filter(e -> SessionEngine.isAccount(e.getValue(), deleted))
-        .forEach(e -> e.getKey().close("account deleted: log in again")));
   }
 
   /**
@@ -111,14 +100,11 @@ public final class SseBridge {
           if (ctx.response().closed() || !admitted(ctx)) {
             return;
           }
-          SseStream stream = open(ctx);
-          readers.put(stream, reader);
+          SseStream stream = open(ctx, reader);
           dev.hubbub.stats.Watchers.of(vertx).opened(room); // the room page's watcher count
           SseSession session = new SseSession(this, stream, room, encoding, reader);
           sessions.add(session);
-          long expiry = endAtExpiry(stream, reader);
           stream.onClose(() -> {
-            engine.cancelExpiry(expiry);
             sessions.remove(session);
             engine.unsubscribe(room, session);
             session.stop();
@@ -128,11 +114,6 @@ public final class SseBridge {
           session.start(since, epoch);
         })
         .onFailure(e -> error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
-  }
-
-  /** Ends the stream when the reader's token expires; a reconnect with the expired token is refused. */
-  private long endAtExpiry(SseStream stream, Identity reader) {
-    return engine.atExpiry(reader, () -> stream.close("token expired: log in again"));
   }
 
   /** {@code GET /dashboard/events[?format=json]}: a {@code stats} event now, then one per stats interval. */
@@ -155,9 +136,7 @@ public final class SseBridge {
   }
 
   private void watchDashboard(RoutingContext ctx, StatsRendering encoding, Identity reader) {
-    SseStream stream = open(ctx);
-    readers.put(stream, reader);
-    long expiry = endAtExpiry(stream, reader);
+    SseStream stream = open(ctx, reader);
     dashboards.put(stream, encoding);
     if (statsConsumer == null) {
       statsConsumer = vertx.eventBus().consumer(Addresses.STATS_FEED, msg -> {
@@ -169,7 +148,6 @@ public final class SseBridge {
       });
     }
     stream.onClose(() -> {
-      engine.cancelExpiry(expiry);
       dashboards.remove(stream);
       if (dashboards.isEmpty() && statsConsumer != null) {
         statsConsumer.unregister();
@@ -189,7 +167,7 @@ public final class SseBridge {
 
   /** Counts the stream against the connection caps, or answers 503/429 JSON and returns false. */
   private boolean admitted(RoutingContext ctx) {
-    Limits.Refusal refusal = limits.tryOpen(config.abuse(), ctx.request().remoteAddress());
+    Limits.Refusal refusal = streams.tryOpen(ctx.request().remoteAddress());
     if (refusal != null) {
       error(ctx, refusal.status(), refusal.reason());
       return false;
@@ -197,24 +175,20 @@ public final class SseBridge {
     return true;
   }
 
-  /** Opens the event stream of a request {@link #admitted} under the caps. */
-  private SseStream open(RoutingContext ctx) {
+  /**
+   * Opens the event stream of a request {@link #admitted} under the caps, read by {@code reader}: it ends at
+   * the reader's token expiry (a reconnect with the expired token is refused) or when their account is deleted.
+   */
+  private SseStream open(RoutingContext ctx, Identity reader) {
     SseStream stream = SseStream.open(ctx, config.sse().retryMs(), config.limits().outboundQueueBytes());
-    addresses.put(stream, ctx.request().remoteAddress());
-    streams.add(stream);
-    reporter.report(streams.size());
+    stream.client = streams.open(stream, ctx.request().remoteAddress());
+    stream.client.loggedIn(reader, "token expired: log in again");
     return stream;
   }
 
+  /** The stream ended, whoever ended it: it no longer counts, and its place under the caps is released. */
   private void closed(SseStream stream) {
-    readers.remove(stream);
-    SocketAddress address = addresses.remove(stream);
-    if (address != null) {
-      limits.release(config.abuse(), address);
-    }
-    if (streams.remove(stream)) {
-      reporter.report(streams.size());
-    }
+    stream.client.closed();
   }
 
   private void send(SseStream stream, String record) {
@@ -236,7 +210,7 @@ public final class SseBridge {
     shuttingDown = true;
     int told = streams.size();
     new ArrayList<>(sessions).forEach(SseSession::shutDown);
-    for (SseStream stream : new ArrayList<>(streams)) {
+    for (SseStream stream : streams.all()) {
       stream.end("shutdown", new JsonObject().put("type", "shutdown").put("message", Disconnect.GOING_AWAY_PREFIX + " reconnect"));
     }
     return told;
@@ -250,7 +224,7 @@ public final class SseBridge {
   }
 
   private void keepAlive() {
-    for (SseStream stream : new ArrayList<>(streams)) {
+    for (SseStream stream : streams.all()) {
       send(stream, SseRecords.comment("keep-alive"));
     }
   }

@@ -1,5 +1,6 @@
 package dev.hubbub.bridge.sse;
 
+import dev.hubbub.bridge.Client;
 import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,13 +14,15 @@ import io.vertx.ext.web.RoutingContext;
  * the stream counts as a slow consumer and is closed with a reason, and the client reconnects with its
  * {@code Last-Event-ID}.
  */
-final class SseStream {
+final class SseStream implements Client.Transport {
 
   /** The request alone, not its routing context: an idle stream should hold as little as it can. */
   private final HttpServerRequest request;
   private final HttpServerResponse response;
   private Runnable onClose = () -> { };
   private boolean closed;
+  /** Who reads the stream, and its count and place under the caps; set by the bridge as it opens it. */
+  Client client;
 
   private SseStream(RoutingContext ctx) {
     this.request = ctx.request();
@@ -76,6 +79,12 @@ final class SseStream {
    */
   void close(String reason) {
     end("error", new JsonObject().put("type", "error").put("message", reason));
+  }
+
+  /** The reader's token expired or their account was deleted: the stream ends with an {@code error} record saying so. */
+  @Override
+  public void end(Client.Ending ending, String reason) {
+    close(reason);
   }
 
   /** Ends the stream with a last record {@code event} (e.g. {@code shutdown}) holding {@code data}. */

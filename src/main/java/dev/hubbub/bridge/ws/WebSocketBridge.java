@@ -3,9 +3,9 @@ package dev.hubbub.bridge.ws;
 import dev.hubbub.auth.Authenticator;
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Origins;
+import dev.hubbub.bridge.Connections;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.config.HubConfig;
-import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Future;
@@ -13,14 +13,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Serves {@code GET /ws}: the seed-004 JSON protocol over WebSocket. One per HTTP server instance, used
@@ -33,24 +32,18 @@ public final class WebSocketBridge {
   final Vertx vertx;
   final HubConfig config;
   final SessionEngine engine;
-  final Authenticator authenticator;
-  final LimitSettings limitSettings;
-  final Limits limits;
-  private final Set<WsSession> sessions = new HashSet<>();
-  private final ConnectionReporter reporter;
+  /** Open connections: counted, capped, and told of account deletions. */
+  final Connections<WsSession> connections;
   private boolean shuttingDown;
 
   public WebSocketBridge(Vertx vertx, HubConfig config, Authenticator authenticator, SessionEngine engine) {
     this.vertx = vertx;
     this.config = config;
-    this.authenticator = authenticator;
     // Access changes and account deletions reach the sessions through the engine.
     this.engine = engine;
-    this.reporter = new ConnectionReporter(vertx, ConnectionReporter.WEBSOCKET);
-    this.limitSettings = config.abuse();
-    this.limits = Limits.of(vertx);
+    this.connections = engine.connections(ConnectionReporter.WEBSOCKET, authenticator::verify, config);
     // A ping now and then keeps a quiet member's connection from counting as idle (limits.httpIdleTimeoutSeconds).
-    vertx.setPeriodic(limitSettings.wsPingSeconds() * 1000L, id -> sessions.forEach(WsSession::ping));
+    vertx.setPeriodic(config.abuse().wsPingSeconds() * 1000L, id -> connections.all().forEach(WebSocketBridge::ping));
   }
 
   /**
@@ -71,7 +64,7 @@ public final class WebSocketBridge {
           .end(new JsonObject().put("error", "origin not allowed to use the login cookie").encode());
       return;
     }
-    Limits.Refusal refusal = limits.tryOpen(limitSettings, ctx.request().remoteAddress());
+    Limits.Refusal refusal = connections.tryOpen(ctx.request().remoteAddress());
     if (refusal != null) {
       ctx.response().setStatusCode(refusal.status()).putHeader("Content-Type", "application/json; charset=utf-8")
           .end(new JsonObject().put("error", refusal.reason()).encode());
@@ -79,29 +72,28 @@ public final class WebSocketBridge {
     }
     var address = ctx.request().remoteAddress();
     ctx.request().toWebSocket()
-        .onSuccess(ws -> accept(ws, credentials, () -> limits.release(limitSettings, address)))
+        .onSuccess(ws -> accept(ws, credentials, address))
         .onFailure(e -> {
-          limits.release(limitSettings, address);
+          connections.release(address);
           log.debug("WebSocket upgrade failed: {}", e.getMessage());
         });
   }
 
-  private void accept(ServerWebSocket ws, Credentials credentials, Runnable release) {
+  /** {@code place}: the address admitted under the connection caps; the session releases it when the socket closes. */
+  private void accept(ServerWebSocket ws, Credentials credentials, SocketAddress place) {
     ws.setWriteQueueMaxSize(config.limits().outboundQueueBytes());
-    WsSession session = new WsSession(this, ws);
+    WsSession session = new WsSession(this, ws, place);
     if (credentials != null) {
       session.authenticate(credentials);
     }
-    sessions.add(session);
-    engine.enter(session);
-    reporter.report(sessions.size());
-    ws.closeHandler(v -> {
-      release.run();
-      sessions.remove(session);
-      engine.exit(session);
-      reporter.report(sessions.size());
-      session.closed();
-    });
+    ws.closeHandler(v -> session.closed());
+  }
+
+  /** Keeps a connection from counting as idle; a peer that is gone makes the write fail quietly. */
+  private static void ping(WsSession session) {
+    if (!session.transportClosed() && !session.ws.writeQueueFull()) {
+      session.ws.writePing(Buffer.buffer());
+    }
   }
 
   /**
@@ -111,7 +103,7 @@ public final class WebSocketBridge {
   public Future<Integer> shutDown() {
     shuttingDown = true;
     List<Future<Void>> closing = new ArrayList<>();
-    new ArrayList<>(sessions).forEach(session -> closing.add(session.shutDown()));
+    connections.all().forEach(session -> closing.add(session.shutDown()));
     return Future.join(closing).otherwiseEmpty().map(v -> closing.size());
   }
 
@@ -121,6 +113,6 @@ public final class WebSocketBridge {
 
   /** Open WebSocket connections on this instance. */
   public int connections() {
-    return sessions.size();
+    return connections.size();
   }
 }

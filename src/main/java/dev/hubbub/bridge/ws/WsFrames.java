@@ -1,21 +1,52 @@
 package dev.hubbub.bridge.ws;
 
+import dev.hubbub.auth.Credentials;
+import dev.hubbub.bridge.Client;
 import dev.hubbub.feed.Addresses;
 import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.Rules;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The chat protocol's client frames ({@code join}, {@code chat}, {@code edit}, {@code delete}, {@code leave}),
- * parsed and validated into the session's actions. A bad field is a {@link Failure.Rejected}, which the
- * session answers with an {@code error} frame.
+ * The chat protocol's client frames ({@code auth}, {@code join}, {@code chat}, {@code edit}, {@code delete},
+ * {@code leave}), parsed and validated into the session's actions. A bad field is a {@link Failure.Rejected},
+ * answered with an {@code error} frame.
  */
 final class WsFrames {
 
   private WsFrames() {
   }
 
-  static void handle(WsSession session, String type, JsonObject frame) {
+  /** One text message, admitted under the rate and in its turn. */
+  static void handle(WsSession session, String text) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      session.error("invalid message: expected a JSON object", null);
+      return;
+    }
+    try {
+      Object type = frame.getValue("type");
+      if (!(type instanceof String)) {
+        throw Failure.badRequest("missing field 'type'");
+      }
+      if (type.equals("auth")) {
+        session.authenticate(Credentials.frame(Rules.string(frame, "token")));
+        return;
+      }
+      if (session.client.identity() == null && !session.bridge.config.auth().guests()) {
+        session.end(Client.Ending.UNAUTHENTICATED, WsSession.AUTH_REQUIRED);
+        return;
+      }
+      handle(session, (String) type, frame);
+    } catch (Failure.Rejected e) {
+      session.error(e.getMessage(), null);
+    }
+  }
+
+  private static void handle(WsSession session, String type, JsonObject frame) {
     switch (type) {
       case "join" -> session.join(frame, Rules.room(frame), Rules.optionalResumePoint(frame, "since"),
           Rules.optionalEpoch(frame.getValue("epoch"), "field 'epoch'"));

@@ -9,11 +9,16 @@ import dev.hubbub.feed.Failure;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.protocol.FeedEvent;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -23,6 +28,8 @@ import java.util.List;
  * each join; the connection ({@link WsSession}) holds at most one.
  */
 final class WsRoom extends FeedSession {
+
+  private static final Logger log = LoggerFactory.getLogger(WsRoom.class);
 
   private final WsSession session;
   final String room;
@@ -43,7 +50,7 @@ final class WsRoom extends FeedSession {
   void start(Long since, String epoch) {
     subscribing(since == null ? 0 : since);
     session.bridge.engine.subscribe(room, this)
-        .compose(v -> session.request(Addresses.JOIN, member.into(new JsonObject().put("room", room).put("session", session.id))))
+        .compose(v -> request(Addresses.JOIN, member.into(new JsonObject().put("room", room).put("session", session.id))))
         .onComplete(result -> {
           if (result.succeeded() && session.entered(this)) {
             session.send(new JsonObject().put("type", "welcome").put("room", room).put("username", member.username())
@@ -54,7 +61,7 @@ final class WsRoom extends FeedSession {
             stop();
             if (result.succeeded()) {
               // The socket closed while the join was in flight: undo it so the roster stays true.
-              session.request(Addresses.LEAVE, new JsonObject().put("room", room).put("session", session.id));
+              request(Addresses.LEAVE, new JsonObject().put("room", room).put("session", session.id));
             } else {
               session.error(Failure.messageOf(result.cause()), null);
             }
@@ -69,7 +76,7 @@ final class WsRoom extends FeedSession {
     if (since != null) {
       query.put("since", since).put("epoch", epoch);
     }
-    session.request(Addresses.HISTORY, query).onComplete(result -> {
+    request(Addresses.HISTORY, query).onComplete(result -> {
       if (!session.isIn(this)) {
         return; // left or switched rooms meanwhile
       }
@@ -93,7 +100,7 @@ final class WsRoom extends FeedSession {
     if (cid != null) {
       command.put("cid", cid);
     }
-    session.request(RoomOwners.of(session.bridge.vertx).address(room, address), command)
+    request(RoomOwners.of(session.bridge.vertx).address(room, address), command)
         .onSuccess(reply -> {
           if (cid != null) {
             JsonObject stored = reply.body();
@@ -107,8 +114,17 @@ final class WsRoom extends FeedSession {
   void leave() {
     session.bridge.engine.unsubscribe(room, this);
     stop();
-    session.request(Addresses.LEAVE, new JsonObject().put("room", room).put("session", session.id))
-        .onFailure(e -> session.leaveFailed(e));
+    request(Addresses.LEAVE, new JsonObject().put("room", room).put("session", session.id))
+        .onFailure(e -> {
+          // During shutdown presence may be gone before us; the roster goes with it.
+          if (!session.bridge.shuttingDown()) {
+            log.warn("leave of session {} failed: {}", session.id, e.getMessage());
+          }
+        });
+  }
+
+  private Future<Message<JsonObject>> request(String address, JsonObject body) {
+    return session.bridge.vertx.eventBus().request(address, body);
   }
 
   @Override
