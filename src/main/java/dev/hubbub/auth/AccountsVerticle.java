@@ -89,7 +89,12 @@ public class AccountsVerticle extends VerticleBase {
               bus.<JsonObject>localConsumer(Addresses.DELETE_USER, msg -> answer(msg, this::deleteUser)).completion(),
               bus.<JsonObject>localConsumer(Addresses.ACCESS, msg -> answer(msg, this::access)).completion(),
               bus.<JsonObject>localConsumer(Addresses.ROOM_ACCESS, msg -> answer(msg, this::roomAccess)).completion(),
-              bus.<JsonObject>localConsumer(Addresses.SET_ROOM_ACCESS, msg -> answer(msg, this::setRoomAccess)).completion()));
+              bus.<JsonObject>localConsumer(Addresses.SET_ROOM_ACCESS, msg -> answer(msg, this::setRoomAccess)).completion(),
+              // Changes made through another node's accounts verticle (these are published cluster-wide):
+              // this node's caches must not answer from what was true before.
+              bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> forgetPolicies(msg.body().getString("room"))).completion(),
+              bus.<JsonObject>consumer(Addresses.ACCOUNT_DELETED, msg -> forgetAccounts()).completion(),
+              bus.<JsonObject>consumer(Addresses.ACCOUNT_CREATED, msg -> forgetNames()).completion()));
         });
   }
 
@@ -166,9 +171,7 @@ public class AccountsVerticle extends VerticleBase {
   private Future<JsonObject> deleteUser(JsonObject body) {
     String username = Rules.string(body, "username");
     return store.deleteUser(username).compose(deleted -> {
-      users.remove(AccountStore.key(username));
-      lookAlikes.clear();
-      forgetPolicies(null); // memberships went with the user, and their rooms lost their creator
+      forgetAccounts(); // memberships went with the user, and their rooms lost their creator
       if (!deleted) {
         return Future.failedFuture(Failure.notFound("no such user"));
       }
@@ -319,6 +322,18 @@ public class AccountsVerticle extends VerticleBase {
       }
     });
     return load;
+  }
+
+  /** Forgets every cached user, look-alike and policy: an account went, here or on another node. */
+  private void forgetAccounts() {
+    forgetNames();
+    forgetPolicies(null);
+  }
+
+  /** Forgets the cached lookups of names ("no such user" among them): an account came or went. */
+  private void forgetNames() {
+    users.clear();
+    lookAlikes.clear();
   }
 
   /** Forgets cached policies (all, or {@code room}'s) and the reads in flight that started before. */

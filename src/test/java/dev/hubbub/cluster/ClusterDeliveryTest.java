@@ -1,13 +1,17 @@
 package dev.hubbub.cluster;
 
 import dev.hubbub.feed.Addresses;
+import dev.hubbub.support.Accounts;
 import dev.hubbub.support.BusTestClient;
 import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.WsTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -161,6 +165,42 @@ class ClusterDeliveryTest {
           assertEquals(cluster.nodes.stream().map(TestCluster.Node::id).sorted().toList(), health.getJsonArray("members").getList());
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void aRoomMadeMembersOnlyThroughOneNodeIsClosedOnTheOtherToo(Vertx vertx, VertxTestContext ctx) {
+    TestCluster.Node a = cluster.nodes.get(0);
+    TestCluster.Node b = cluster.nodes.get(1);
+    String room = "closing-" + UUID.randomUUID().toString().substring(0, 8);
+    String owner = "own" + UUID.randomUUID().toString().substring(0, 6);
+    WebClient web = WebClient.create(vertx);
+    String[] token = new String[1];
+    Accounts.register(web, a.hub().port, owner)
+        .compose(registered -> {
+          token[0] = registered.getString("token");
+          return web.post(a.hub().port, "127.0.0.1", "/api/rooms/" + room + "/messages")
+              .putHeader("Authorization", Accounts.bearer(token[0])).sendJsonObject(new JsonObject().put("text", "mine"));
+        })
+        // A guest reads it through B while it is public: B's accounts verticle now caches that policy.
+        .compose(posted -> web.get(b.hub().port, "127.0.0.1", "/api/rooms/" + room + "/access").send())
+        .compose(open -> {
+          ctx.verify(() -> assertEquals(200, open.statusCode(), open.bodyAsString()));
+          return web.put(a.hub().port, "127.0.0.1", "/api/rooms/" + room + "/access").putHeader("Authorization", Accounts.bearer(token[0]))
+              .sendJsonObject(new JsonObject().put("private", true));
+        })
+        .compose(closed -> {
+          ctx.verify(() -> assertEquals(200, closed.statusCode(), closed.bodyAsString()));
+          return untilStatus(vertx, () -> web.get(b.hub().port, "127.0.0.1", "/api/rooms/" + room + "/access").send(), 403, 100);
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** Polls {@code request} every 100 ms until it answers {@code status}, at most {@code tries} times. */
+  private static Future<Void> untilStatus(Vertx vertx, Supplier<Future<HttpResponse<Buffer>>> request, int status, int tries) {
+    return request.get().compose(response -> response.statusCode() == status ? Future.<Void>succeededFuture()
+        : tries <= 1 ? Future.failedFuture(new AssertionError("still " + response.statusCode() + ": " + response.bodyAsString()))
+        : vertx.timer(100).compose(t -> untilStatus(vertx, request, status, tries - 1)));
   }
 
   @Test
