@@ -69,18 +69,19 @@ public class HealthVerticle extends VerticleBase {
     if (last != null && now - lastAt < CACHE_MS) {
       return Future.succeededFuture(last);
     }
-    if (inFlight == null) {
-      // Assigned before its completion handler is added: a probe that fails at once (a closed pool) runs
-      // that handler right away, and must not leave a finished probe behind as the one in flight forever.
-      Future<JsonObject> probing = probe();
-      inFlight = probing;
-      probing.onComplete(result -> {
-        last = result.result();
-        lastAt = System.currentTimeMillis();
-        inFlight = null;
-      });
+    if (inFlight != null) {
+      return inFlight;
     }
-    return inFlight;
+    // Recorded before its completion handler is added: a probe that is done at once (a closed pool, the
+    // memory store) runs that handler right away, and must not stay behind as the one in flight forever.
+    Future<JsonObject> probing = probe();
+    inFlight = probing;
+    probing.onComplete(result -> {
+      last = result.result();
+      lastAt = System.currentTimeMillis();
+      inFlight = null;
+    });
+    return probing;
   }
 
   /** Always succeeds, with {@code ready} true or false and what was checked. */
