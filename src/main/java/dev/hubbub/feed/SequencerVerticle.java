@@ -3,6 +3,7 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.AccessCache;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.HistoryStores;
@@ -147,20 +148,19 @@ public class SequencerVerticle extends VerticleBase {
     accept(msg, (m, room, who, username, now) -> {
       String text = Rules.text(m.body(), config.limits().maxTextChars());
       String cid = Rules.optionalCid(m.body());
-      JsonObject event = Events.chat(room, username, text, now, 0, UUID.randomUUID().toString());
+      RoomEvent.Chat event = new RoomEvent.Chat(room, username, text, now, 0, UUID.randomUUID().toString(), who.guest());
       return new Pending(m, event, cid == null ? null : new CidKey(room, username, cid), who);
     });
   }
 
   private void edit(Message<JsonObject> msg) {
-    accept(msg, (m, room, who, username, now) -> new Pending(m,
-        Events.edited(room, Rules.messageId(m.body()), username, Rules.text(m.body(), config.limits().maxTextChars()), now, 0),
-        null, who));
+    accept(msg, (m, room, who, username, now) -> new Pending(m, new RoomEvent.Edited(room, Rules.messageId(m.body()),
+        username, Rules.text(m.body(), config.limits().maxTextChars()), now, 0, who.guest()), null, who));
   }
 
   private void delete(Message<JsonObject> msg) {
     accept(msg, (m, room, who, username, now) -> new Pending(m,
-        Events.deleted(room, Rules.messageId(m.body()), username, now, 0), null, who));
+        new RoomEvent.Deleted(room, Rules.messageId(m.body()), username, now, 0, who.guest()), null, who));
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
+import dev.hubbub.store.EventRow;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.MessageQuery;
 import io.vertx.core.Context;
@@ -27,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ScriptedStore implements HistoryStore {
 
   /** One append the shard is waiting for. */
-  record Append(List<JsonObject> rows, Promise<Void> done, Context context) {
+  record Append(List<EventRow> rows, Promise<Void> done, Context context) {
     /** Completes the append on the shard's own context, as a real store does. */
     void commit() {
       context.runOnContext(v -> done.complete());
@@ -38,11 +40,21 @@ final class ScriptedStore implements HistoryStore {
     }
 
     long seq(int i) {
-      return rows.get(i).getLong("seq");
+      return rows.get(i).seq();
     }
 
     String room() {
-      return rows.get(0).getString("room");
+      return rows.get(0).room();
+    }
+
+    /** The texts of the rows, all chats. */
+    List<String> texts() {
+      return rows.stream().map(r -> ((RoomEvent.Chat) r.event()).text()).toList();
+    }
+
+    /** The text of row {@code i}, a chat. */
+    String text(int i) {
+      return ((RoomEvent.Chat) rows.get(i).event()).text();
     }
   }
 
@@ -73,7 +85,7 @@ final class ScriptedStore implements HistoryStore {
   }
 
   @Override
-  public Future<Void> append(List<JsonObject> events) {
+  public Future<Void> append(List<EventRow> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture(); // as the real stores: nothing to write, nothing to wait for
     }

@@ -2,6 +2,7 @@ package dev.hubbub.feed;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.config.ConfigLoader;
+import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.store.AppendConflict;
 import dev.hubbub.store.CidKey;
 import io.vertx.core.DeploymentOptions;
@@ -48,7 +49,7 @@ class ShardPipelineTest {
       accessAsks.incrementAndGet();
       m.reply(new JsonObject().put("room", m.body().getString("room")).put("read", true).put("write", true));
     });
-    vertx.eventBus().<JsonObject>consumer(Addresses.STORED, m -> published.add(m.body()));
+    vertx.eventBus().<FeedEvent>consumer(Addresses.STORED, m -> published.add(m.body().toJson()));
   }
 
   @AfterEach
@@ -93,7 +94,7 @@ class ShardPipelineTest {
     Future<Message<JsonObject>> a2 = chat(Addresses.CHAT, "a", "a2", null);
     Future<Message<JsonObject>> b1 = chat(Addresses.CHAT, "b", "b1", null);
     ScriptedStore.Append second = store.nextAppend();
-    assertEquals(List.of("b1"), second.rows().stream().map(r -> r.getString("text")).toList());
+    assertEquals(List.of("b1"), second.texts());
     settle();
     assertNull(store.appends.poll(), "a second batch of room a went out while its first was in flight");
 
@@ -105,7 +106,7 @@ class ShardPipelineTest {
     ScriptedStore.Append third = store.nextAppend();
     assertEquals("a", third.room());
     assertEquals(1, third.seq(0));
-    assertEquals("a2", third.rows().get(0).getString("text"));
+    assertEquals("a2", third.text(0));
     assertTrue(published.isEmpty(), "published before commit: " + published);
 
     third.commit();
