@@ -5,6 +5,7 @@ import dev.hubbub.auth.Identity;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
+import dev.hubbub.store.CommitGroup;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.HistoryStores;
 import dev.hubbub.store.StoreFile;
@@ -53,9 +54,17 @@ public class SequencerVerticle extends VerticleBase {
   /** Set once the store file is found gone: nothing is acknowledged again until a restart. */
   private boolean storeGone;
 
-  /** A shard on the database the hub opened (and migrated) once; the hub closes it. */
+  /** A shard on the database the hub opened (and migrated) once, committing on its own; the hub closes it. */
   public SequencerVerticle(Pool pool, int shard) {
-    this(pool, shard, self -> HistoryStores.on(self.vertx, pool, self.config));
+    this(pool, null, shard);
+  }
+
+  /**
+   * A shard whose appends share {@code commits} with the node's other shards (one transaction for the
+   * batches of all of them), or commit on their own when it is null.
+   */
+  public SequencerVerticle(Pool pool, CommitGroup commits, int shard) {
+    this(pool, shard, self -> HistoryStores.on(self.vertx, pool, self.config, commits));
   }
 
   SequencerVerticle(Pool pool, int shard, Function<SequencerVerticle, HistoryStore> storeFactory) {

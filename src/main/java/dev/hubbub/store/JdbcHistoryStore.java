@@ -22,7 +22,8 @@ import java.util.function.Supplier;
 /**
  * History in a SQL database (H2 or PostgreSQL) through the Vert.x JDBC pool, which runs the blocking
  * JDBC calls on worker threads. The schema comes from the Flyway migrations; every statement from {@link Sql}.
- * An {@link #append} is one transaction, so a group-committed batch costs one commit.
+ * An {@link #append} is one transaction, so a group-committed batch costs one commit; with a
+ * {@link CommitGroup}, the batches of every shard arriving during a commit share the next one.
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
@@ -37,14 +38,22 @@ public final class JdbcHistoryStore implements HistoryStore {
   private final Supplier<Pool> reopen;
   /** False while the store still uses the pool it was given. */
   private boolean ownsPool;
+  /** Where appends go when the store shares its commits with other writers; null: its own transaction each. */
+  private final CommitGroup commits;
 
   public JdbcHistoryStore(Pool pool) {
     this(pool, null);
   }
 
   public JdbcHistoryStore(Pool pool, Supplier<Pool> reopen) {
+    this(pool, reopen, null);
+  }
+
+  /** A store whose appends are written by {@code commits} (which has its own connections), its reads on {@code pool}. */
+  public JdbcHistoryStore(Pool pool, Supplier<Pool> reopen, CommitGroup commits) {
     this.pool = pool;
     this.reopen = reopen;
+    this.commits = commits;
   }
 
   /**
@@ -79,6 +88,9 @@ public final class JdbcHistoryStore implements HistoryStore {
   public Future<Void> append(List<EventRow> rows) {
     if (rows.isEmpty()) {
       return Future.succeededFuture();
+    }
+    if (commits != null) {
+      return commits.append(rows);
     }
     List<Tuple> inserts = new ArrayList<>(rows.size());
     List<Tuple> edits = new ArrayList<>();

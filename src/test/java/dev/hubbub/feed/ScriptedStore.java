@@ -2,6 +2,7 @@ package dev.hubbub.feed;
 
 import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
+import dev.hubbub.store.CommitGroup;
 import dev.hubbub.store.EventRow;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.MessageQuery;
@@ -63,6 +64,9 @@ final class ScriptedStore implements HistoryStore {
   final Map<CidKey, JsonObject> cids = new ConcurrentHashMap<>();
   final AtomicInteger headReads = new AtomicInteger();
   final AtomicInteger cidReads = new AtomicInteger();
+  final AtomicInteger failures = new AtomicInteger();
+  /** When set, appends go to this shared group (whose writer is another scripted store), as on a hub. */
+  CommitGroup commits;
 
   /** The next append the shard makes, waiting up to 10 s. */
   Append nextAppend() throws InterruptedException {
@@ -88,6 +92,9 @@ final class ScriptedStore implements HistoryStore {
   public Future<Void> append(List<EventRow> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture(); // as the real stores: nothing to write, nothing to wait for
+    }
+    if (commits != null) {
+      return commits.append(events);
     }
     Promise<Void> done = Promise.promise();
     appends.add(new Append(new ArrayList<>(events), done, Vertx.currentContext()));
@@ -120,6 +127,11 @@ final class ScriptedStore implements HistoryStore {
   @Override
   public Future<List<JsonObject>> messages(MessageQuery query) {
     return Future.succeededFuture(List.of());
+  }
+
+  @Override
+  public void failed() {
+    failures.incrementAndGet();
   }
 
   @Override
