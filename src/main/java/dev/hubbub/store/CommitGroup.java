@@ -61,7 +61,7 @@ public final class CommitGroup {
    * @param writer writes one group in one transaction ({@link HistoryStore#append}), called on {@code home} only
    */
   public CommitGroup(Context home, HistoryStore writer) {
-    this(home, writer, Integer.getInteger("hubbub.commitDepth", 1));
+    this(home, writer, 1);
   }
 
   /** A group with up to {@code depth} transactions in flight (each on its own connection). */
