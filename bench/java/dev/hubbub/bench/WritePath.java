@@ -9,6 +9,7 @@ import dev.hubbub.feed.SequencerVerticle;
 import dev.hubbub.store.CommitGroup;
 import dev.hubbub.store.Databases;
 import dev.hubbub.store.HistoryStores;
+import dev.hubbub.store.JdbcHistoryStore;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -69,7 +70,11 @@ public final class WritePath {
       vertx.eventBus().<JsonObject>consumer(Addresses.ACCESS, m ->
           m.reply(new JsonObject().put("room", m.body().getString("room")).put("read", true).put("write", true)));
       Context home = vertx.getOrCreateContext();
-      CommitGroup group = mode.equals("group") ? await(callOn(home, () -> HistoryStores.commitGroup(home, pool, config))) : null;
+      // -Dhubbub.bench.depth=2 tries a group with two transactions in flight.
+      int depth = Integer.getInteger("hubbub.bench.depth", 1);
+      CommitGroup group = !mode.equals("group") ? null : depth == 1
+          ? await(callOn(home, () -> HistoryStores.commitGroup(home, pool, config)))
+          : new CommitGroup(home, new JdbcHistoryStore(pool), depth);
       AtomicInteger next = new AtomicInteger();
       await(vertx.deployVerticle(() -> new SequencerVerticle(pool, group, next.getAndIncrement()),
           new DeploymentOptions().setConfig(settings).setInstances(RoomOwners.of(vertx).localShards())));

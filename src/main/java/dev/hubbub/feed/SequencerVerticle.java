@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -157,7 +156,7 @@ public class SequencerVerticle extends VerticleBase {
     accept(msg, (m, room, who, username, now) -> {
       String text = Rules.text(m.body(), config.limits().maxTextChars());
       String cid = Rules.optionalCid(m.body());
-      RoomEvent.Chat event = new RoomEvent.Chat(room, username, text, now, 0, UUID.randomUUID().toString(), who.guest());
+      RoomEvent.Chat event = new RoomEvent.Chat(room, username, text, now, 0, MessageIds.next(now), who.guest());
       return new Pending(m, event, cid == null ? null : new CidKey(room, username, cid), who);
     });
   }
