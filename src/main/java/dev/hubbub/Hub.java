@@ -14,7 +14,9 @@ import dev.hubbub.feed.SequencerVerticle;
 import dev.hubbub.health.HealthVerticle;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.protocol.FeedEventCodec;
+import dev.hubbub.store.CommitGroup;
 import dev.hubbub.store.Databases;
+import dev.hubbub.store.HistoryStores;
 import dev.hubbub.stats.StatsVerticle;
 import dev.hubbub.web.HttpServerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -85,7 +87,7 @@ public class Hub extends VerticleBase {
     }
     // The core verticles only talk over the bus, so they start side by side; the bridges once all are up.
     return Future.all(
-            deploy(shards(), RoomOwners.of(vertx).localShards()),
+            deploy(shards(config), RoomOwners.of(vertx).localShards()),
             deploy(() -> new AccountsVerticle(pool), 1),
             deploy(PresenceVerticle::new, 1),
             deploy(StatsVerticle::new, 1),
@@ -135,10 +137,14 @@ public class Hub extends VerticleBase {
         .map(v -> summary);
   }
 
-  /** One sequencer shard per instance, numbered as {@link RoomOwners} numbers them (an installed clustered one, or local). */
-  private Supplier<SequencerVerticle> shards() {
+  /**
+   * One sequencer shard per instance, numbered as {@link RoomOwners} numbers them (an installed clustered one,
+   * or local), all sharing one commit group on the database.
+   */
+  private Supplier<SequencerVerticle> shards(HubConfig config) {
     AtomicInteger next = new AtomicInteger();
-    return () -> new SequencerVerticle(pool, next.getAndIncrement());
+    CommitGroup commits = HistoryStores.commitGroup(context, pool, config);
+    return () -> new SequencerVerticle(pool, commits, next.getAndIncrement());
   }
 
   private Future<String> deploy(Supplier<? extends VerticleBase> verticle, int instances) {

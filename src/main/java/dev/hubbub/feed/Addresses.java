@@ -54,9 +54,14 @@ public final class Addresses {
 
   /**
    * Publish-only: every persisted event once it is stored, whatever its room, so observers such as the
-   * live figures can count messages without a consumer per room.
+   * live figures can count messages without a consumer per room. The body is the same typed
+   * {@link dev.hubbub.protocol.FeedEvent} the room's feed carries (its JSON between nodes); an event of a
+   * members-only room carries the header {@link #PRIVATE_HEADER}.
    */
   public static final String STORED = "hubbub.stored";
+
+  /** Header on a {@link #STORED} event of a members-only room ({@code "true"}): count it, never show it. */
+  public static final String PRIVATE_HEADER = "hubbub-private";
 
   /**
    * Publish-only: {@code {transport, instance, connections}} from each bridge instance whenever its number

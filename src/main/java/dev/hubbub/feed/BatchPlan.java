@@ -4,7 +4,9 @@ import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.RateGate;
+import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
+import dev.hubbub.store.EventRow;
 import dev.hubbub.store.HistoryStore;
 import io.vertx.core.json.JsonObject;
 
@@ -23,10 +25,10 @@ final class BatchPlan {
   /** Each room's head after this batch, to cache once it commits. */
   final Map<String, Long> next = new HashMap<>();
   /** The rows to append, in seq order. */
-  final List<JsonObject> rows = new ArrayList<>();
+  final List<EventRow> rows = new ArrayList<>();
 
   BatchPlan(List<Pending> batch, Map<String, Long> heads, Map<CidKey, JsonObject> chatsByCid,
-      Map<String, JsonObject> targets, Limits limits, LimitSettings abuse) {
+      Map<Pending.Target, JsonObject> targets, Limits limits, LimitSettings abuse) {
     Map<CidKey, Pending> firstByCid = new HashMap<>();
     for (Pending p : batch) {
       if (!p.access.write()) {
@@ -45,8 +47,8 @@ final class BatchPlan {
           continue;
         }
       }
-      if (!Events.CHAT.equals(p.type())) {
-        p.refused = checkTarget(p, targets.get(p.targetKey()));
+      if (!p.isChat()) {
+        p.refused = checkTarget(p, targets.get(p.target()));
         if (p.refused != null) {
           continue;
         }
@@ -60,7 +62,7 @@ final class BatchPlan {
       }
       long seq = head + 1;
       next.put(room, seq);
-      p.event.put("seq", seq);
+      p.event = p.event.withSeq(seq);
       p.written = true;
       rows.add(p.row());
     }
@@ -73,23 +75,23 @@ final class BatchPlan {
    * registered namesake's). An admin may delete anyone's.
    */
   private static Failure.Rejected checkTarget(Pending p, JsonObject target) {
-    boolean edit = Events.EDITED.equals(p.type());
+    RoomEvent.Edited edit = p.event instanceof RoomEvent.Edited e ? e : null;
     if (target == null) {
-      return Failure.notFound("no message '" + p.event.getString("id") + "' in room '" + p.room() + "'");
+      return Failure.notFound("no message '" + p.event.id() + "' in room '" + p.room() + "'");
     }
     boolean byGuest = target.getBoolean("guest", false);
     boolean own = p.who.guest()
-        ? byGuest && target.getString("username").equals(p.event.getString("username"))
+        ? byGuest && target.getString("username").equals(p.event.username())
         : !byGuest && p.who.account() != null && p.who.account().equals(target.getString(HistoryStore.AUTHOR));
-    if (!own && (edit || !p.who.admin())) {
-      return Failure.forbidden(edit ? "you can only edit your own messages" : "you can only delete your own messages");
+    if (!own && (edit != null || !p.who.admin())) {
+      return Failure.forbidden(edit != null ? "you can only edit your own messages" : "you can only delete your own messages");
     }
     if (target.getBoolean("deleted", false)) {
       return Failure.conflict("message was deleted");
     }
     // Later commands of the same batch see this one's effect.
-    if (edit) {
-      target.put("text", p.event.getString("text")).put("edited", true);
+    if (edit != null) {
+      target.put("text", edit.text()).put("edited", true);
     } else {
       target.put("deleted", true);
     }

@@ -3,6 +3,7 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.AccessCache;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.protocol.RoomEvent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -62,9 +63,9 @@ public class PresenceVerticle extends VerticleBase {
           msg.reply(new JsonObject().put("room", room).put("username", username).put("users", new JsonArray(joined.users())));
           if (joined.changed()) {
             if (joined.replaced() != null) {
-              feed.publish(room, Events.byGuest(joined.replacedGuest(), Events.left(room, joined.replaced())));
+              feed.publish(room, new RoomEvent.Left(room, joined.replaced(), joined.replacedGuest()));
             }
-            feed.publish(room, Events.byGuest(who.guest(), Events.joined(room, username)));
+            feed.publish(room, new RoomEvent.Joined(room, username, who.guest()));
             rosters.changed(room);
           }
         })
@@ -78,7 +79,7 @@ public class PresenceVerticle extends VerticleBase {
     presence.leave(room, session).onSuccess(left -> {
       msg.reply(new JsonObject().put("left", left != null));
       if (left != null) {
-        feed.publish(room, Events.byGuest(left.guest(), Events.left(room, left.username())));
+        feed.publish(room, new RoomEvent.Left(room, left.username(), left.guest()));
         rosters.changed(room);
       }
     }).onFailure(e -> Failure.reply(msg, e));
@@ -107,7 +108,7 @@ public class PresenceVerticle extends VerticleBase {
 
   /** The room's roster as it is now; empty once everyone has left. */
   private void publishRoster(String room) {
-    presence.members(room).onSuccess(users -> feed.publish(room, Events.roster(room, users)));
+    presence.members(room).onSuccess(users -> feed.publish(room, new RoomEvent.Roster(room, users)));
   }
 
   /** Runs a command that replies itself; a validation failure becomes a failed reply. */

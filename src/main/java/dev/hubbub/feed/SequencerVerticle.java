@@ -3,7 +3,9 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.AccessCache;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
+import dev.hubbub.store.CommitGroup;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.HistoryStores;
 import dev.hubbub.store.StoreFile;
@@ -21,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -52,9 +53,17 @@ public class SequencerVerticle extends VerticleBase {
   /** Set once the store file is found gone: nothing is acknowledged again until a restart. */
   private boolean storeGone;
 
-  /** A shard on the database the hub opened (and migrated) once; the hub closes it. */
+  /** A shard on the database the hub opened (and migrated) once, committing on its own; the hub closes it. */
   public SequencerVerticle(Pool pool, int shard) {
-    this(pool, shard, self -> HistoryStores.on(self.vertx, pool, self.config));
+    this(pool, null, shard);
+  }
+
+  /**
+   * A shard whose appends share {@code commits} with the node's other shards (one transaction for the
+   * batches of all of them), or commit on their own when it is null.
+   */
+  public SequencerVerticle(Pool pool, CommitGroup commits, int shard) {
+    this(pool, shard, self -> HistoryStores.on(self.vertx, pool, self.config, commits));
   }
 
   SequencerVerticle(Pool pool, int shard, Function<SequencerVerticle, HistoryStore> storeFactory) {
@@ -149,20 +158,19 @@ public class SequencerVerticle extends VerticleBase {
     accept(msg, (m, room, who, username, now) -> {
       String text = Rules.text(m.body(), config.limits().maxTextChars());
       String cid = Rules.optionalCid(m.body());
-      JsonObject event = Events.chat(room, username, text, now, 0, UUID.randomUUID().toString());
+      RoomEvent.Chat event = new RoomEvent.Chat(room, username, text, now, 0, MessageIds.next(now), who.guest());
       return new Pending(m, event, cid == null ? null : new CidKey(room, username, cid), who);
     });
   }
 
   private void edit(Message<JsonObject> msg) {
-    accept(msg, (m, room, who, username, now) -> new Pending(m,
-        Events.edited(room, Rules.messageId(m.body()), username, Rules.text(m.body(), config.limits().maxTextChars()), now, 0),
-        null, who));
+    accept(msg, (m, room, who, username, now) -> new Pending(m, new RoomEvent.Edited(room, Rules.messageId(m.body()),
+        username, Rules.text(m.body(), config.limits().maxTextChars()), now, 0, who.guest()), null, who));
   }
 
   private void delete(Message<JsonObject> msg) {
     accept(msg, (m, room, who, username, now) -> new Pending(m,
-        Events.deleted(room, Rules.messageId(m.body()), username, now, 0), null, who));
+        new RoomEvent.Deleted(room, Rules.messageId(m.body()), username, now, 0, who.guest()), null, who));
   }
 
   /**

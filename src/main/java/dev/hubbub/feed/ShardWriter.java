@@ -5,12 +5,14 @@ import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.store.AppendConflict;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.HistoryStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +71,8 @@ final class ShardWriter {
   private int inFlight;
   private boolean scheduled;
   private Promise<JsonObject> drained;
+  private static final DeliveryOptions PUBLIC = new DeliveryOptions();
+  private static final DeliveryOptions PRIVATE = new DeliveryOptions().addHeader(Addresses.PRIVATE_HEADER, "true");
   private int drainedCommands;
 
   ShardWriter(Vertx vertx, int shard, HistoryStore store, AccessCache access, LimitSettings abuse, int headCapacity,
@@ -186,7 +190,7 @@ final class ShardWriter {
   }
 
   /** What a batch is planned from: each room's head, and the stored chats and messages it refers to. */
-  private record Known(Map<String, Long> heads, Map<CidKey, JsonObject> chatsByCid, Map<String, JsonObject> targets) {
+  private record Known(Map<String, Long> heads, Map<CidKey, JsonObject> chatsByCid, Map<Pending.Target, JsonObject> targets) {
   }
 
   /**
@@ -197,7 +201,7 @@ final class ShardWriter {
     List<Future<?>> reads = new ArrayList<>();
     Set<String> rooms = new LinkedHashSet<>();
     Set<CidKey> cids = new LinkedHashSet<>();
-    Map<String, JsonObject> found = new HashMap<>();
+    Map<Pending.Target, JsonObject> found = new HashMap<>();
     for (Pending p : batch) {
       rooms.add(p.room());
       if (p.access == null) {
@@ -212,10 +216,10 @@ final class ShardWriter {
       if (p.cid != null && lookUpCids) {
         cids.add(p.cid);
       }
-      if (!Events.CHAT.equals(p.type()) && !found.containsKey(p.targetKey())) {
-        String key = p.targetKey();
+      if (!p.isChat() && !found.containsKey(p.target())) {
+        Pending.Target key = p.target();
         found.put(key, null);
-        reads.add(store.message(p.room(), p.event.getString("id")).onSuccess(m -> found.put(key, m)));
+        reads.add(store.message(key.room(), key.id()).onSuccess(m -> found.put(key, m)));
       }
     }
     // Into the batch's own map: adding to the bounded cache now could evict another room of this batch.
@@ -248,9 +252,9 @@ final class ShardWriter {
         notStored(p);
       }
     } else if (p.written && stored) {
-      feed.publish(p.room(), p.event);
-      // Observers such as the dashboard must not show what a members-only room says.
-      vertx.eventBus().publish(Addresses.STORED, p.access.membersOnly() ? p.event.copy().put("private", true) : p.event);
+      FeedEvent published = feed.publish(p.room(), p.event);
+      // The same instance for observers such as the dashboard, which must not show what a members-only room says.
+      vertx.eventBus().publish(Addresses.STORED, published, p.access.membersOnly() ? PRIVATE : PUBLIC);
       p.command.reply(Pending.ack(p.event));
     } else {
       notStored(p);

@@ -30,10 +30,33 @@ public sealed interface RoomEvent {
   /** A fresh JSON object with the wire fields, in wire order. */
   JsonObject toJson();
 
-  record Chat(String room, String username, String text, long ts, long seq, String id, boolean guest) implements RoomEvent {
+  /**
+   * An event the sequencer stores ({@link Chat}, {@link Edited}, {@link Deleted}): it names a message,
+   * its author and its time, and takes its room's {@code seq} when its batch is planned.
+   */
+  sealed interface Persisted extends RoomEvent {
+    /** The message: a chat's own id, or the chat an edit or deletion names. */
+    String id();
+
+    String username();
+
+    long ts();
+
+    boolean guest();
+
+    /** The same event at {@code seq}. */
+    Persisted withSeq(long seq);
+  }
+
+  record Chat(String room, String username, String text, long ts, long seq, String id, boolean guest) implements Persisted {
     @Override
     public String type() {
       return "chat";
+    }
+
+    @Override
+    public Chat withSeq(long seq) {
+      return new Chat(room, username, text, ts, seq, id, guest);
     }
 
     @Override
@@ -44,10 +67,15 @@ public sealed interface RoomEvent {
   }
 
   /** A message's new text; {@code id} names the chat message, {@code seq} is this edit's own place in the room. */
-  record Edited(String room, String id, String username, String text, long ts, long seq, boolean guest) implements RoomEvent {
+  record Edited(String room, String id, String username, String text, long ts, long seq, boolean guest) implements Persisted {
     @Override
     public String type() {
       return "edited";
+    }
+
+    @Override
+    public Edited withSeq(long seq) {
+      return new Edited(room, id, username, text, ts, seq, guest);
     }
 
     @Override
@@ -58,10 +86,15 @@ public sealed interface RoomEvent {
   }
 
   /** A message was removed; {@code id} names the chat message, {@code seq} is this deletion's own place. */
-  record Deleted(String room, String id, String username, long ts, long seq, boolean guest) implements RoomEvent {
+  record Deleted(String room, String id, String username, long ts, long seq, boolean guest) implements Persisted {
     @Override
     public String type() {
       return "deleted";
+    }
+
+    @Override
+    public Deleted withSeq(long seq) {
+      return new Deleted(room, id, username, ts, seq, guest);
     }
 
     @Override

@@ -3,7 +3,8 @@ package dev.hubbub.stats;
 import dev.hubbub.cluster.Cluster;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.FeedEvent;
+import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.feed.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -78,7 +79,7 @@ public class StatsVerticle extends VerticleBase {
     }
     vertx.setPeriodic(config.stats().intervalMs(), id -> tick());
     return Future.all(
-        bus.<JsonObject>consumer(Addresses.STORED, msg -> stored(msg.body())).completion(),
+        bus.<FeedEvent>consumer(Addresses.STORED, msg -> stored(msg.body().event(), msg.headers().contains(Addresses.PRIVATE_HEADER))).completion(),
         bus.<JsonObject>consumer(Addresses.CONNECTIONS, msg -> connections(msg.body())).completion(),
         // Local: the dashboard of a node shows that node's view (a clustered consumer would be any node's, a dead one's too).
         bus.<JsonObject>localConsumer(Addresses.STATS, this::query).completion(),
@@ -90,33 +91,34 @@ public class StatsVerticle extends VerticleBase {
         }).completion());
   }
 
-  private void stored(JsonObject event) {
-    if (Events.CHAT.equals(event.getString("type"))) {
+  private void stored(RoomEvent event, boolean membersOnly) {
+    RoomEvent.Chat chat = event instanceof RoomEvent.Chat c ? c : null;
+    if (chat != null) {
       // Delivery latency as this node's feed consumers see it: from the message's timestamp to now.
       long now = System.currentTimeMillis();
-      series.chat(now, Math.max(0, now - event.getLong("ts", now)));
+      series.chat(now, Math.max(0, now - chat.ts()));
     }
-    if (event.getBoolean("private", false)) {
+    if (membersOnly) {
       // A members-only room counts in the totals but is not shown: its name and last words are its members' business.
-      rooms.remove(event.getString("room"));
-      if (Events.CHAT.equals(event.getString("type"))) {
+      rooms.remove(event.room());
+      if (chat != null) {
         messages++;
         messagesThisTick++;
       }
       return;
     }
     // Taken out and put back, so the map stays in order of activity.
-    RoomFigures room = rooms.remove(event.getString("room"));
+    RoomFigures room = rooms.remove(event.room());
     if (room == null) {
       room = new RoomFigures();
     }
-    rooms.put(event.getString("room"), room);
-    room.lastSeq = Math.max(room.lastSeq, Events.seqOf(event));
-    if (Events.CHAT.equals(event.getString("type"))) {
+    rooms.put(event.room(), room);
+    room.lastSeq = Math.max(room.lastSeq, event.seq());
+    if (chat != null) {
       room.messages++;
       room.last = new JsonObject()
-          .put("username", preview(event.getString("username")))
-          .put("text", preview(event.getString("text")));
+          .put("username", preview(chat.username()))
+          .put("text", preview(chat.text()));
       messages++;
       messagesThisTick++;
     }

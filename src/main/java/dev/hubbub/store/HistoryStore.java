@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The persisted events of every room ({@code chat}, {@code edited}, {@code deleted}, as built by
- * {@link dev.hubbub.feed.Events}), each identified by its room and a per-room {@code seq}.
+ * The persisted events of every room ({@code chat}, {@code edited}, {@code deleted}): appended as typed
+ * {@link EventRow}s, read back as their JSON, each identified by its room and a per-room {@code seq}.
  *
  * <p>Contract, for every implementation:
  * <ul>
@@ -35,8 +35,8 @@ import java.util.Map;
 public interface HistoryStore {
 
   /**
-   * The field of an appended event naming its author's account id (absent for guests). It is stored, and
-   * returned by {@link #message} only, for the sequencer's ownership check; no other read returns it.
+   * The field naming a stored chat's author's account id (absent for guests), returned by {@link #message}
+   * only, for the sequencer's ownership check; no other read returns it.
    */
   String AUTHOR = "authorId";
 
@@ -54,10 +54,10 @@ public interface HistoryStore {
   Future<Long> head(String room);
 
   /**
-   * Stores {@code events} all or nothing, in list order. Each has {@code room} and {@code seq}; a chat may
-   * carry a {@code cid}, which is kept for {@link #chatsByCid} and stripped from what reads return.
+   * Stores {@code rows} all or nothing, in list order. A chat's {@code cid} is kept for {@link #chatsByCid},
+   * and its {@link EventRow#author} for {@link #message}; reads return neither.
    */
-  Future<Void> append(List<JsonObject> events);
+  Future<Void> append(List<EventRow> rows);
 
   /** Up to {@code limit} events of {@code room} with {@code seq > after}, oldest first. */
   Future<List<JsonObject>> after(String room, long after, int limit);

@@ -1,6 +1,7 @@
 package dev.hubbub.store;
 
 import dev.hubbub.config.HubConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -28,12 +29,28 @@ public final class HistoryStores {
    * verticles), or the memory store when the configuration asks for it. Closing the pool is its owner's job.
    */
   public static HistoryStore on(Vertx vertx, Pool pool, HubConfig config) {
+    return on(vertx, pool, config, null);
+  }
+
+  /** As {@link #on(Vertx, Pool, HubConfig)}, its appends written by {@code commits} when that is not null. */
+  public static HistoryStore on(Vertx vertx, Pool pool, HubConfig config, CommitGroup commits) {
     if (config.db().inMemory()) {
       log.warn("db.url is \"memory\": history is kept in memory only and lost on restart");
       return new MemoryHistoryStore(config.history().memoryWindow());
     }
     // After a failed write the store replaces its pool (connections an outage killed stay dead); the
     // replacement needs no migration.
-    return new JdbcHistoryStore(pool, () -> Databases.connect(vertx, config.db()));
+    return new JdbcHistoryStore(pool, () -> Databases.connect(vertx, config.db()), commits);
+  }
+
+  /**
+   * The commit group every sequencer shard of this node shares on the configured database, running on
+   * {@code home}; null for the in-memory store, which has no commits to share.
+   */
+  public static CommitGroup commitGroup(Context home, Pool pool, HubConfig config) {
+    if (config.db().inMemory()) {
+      return null;
+    }
+    return new CommitGroup(home, new JdbcHistoryStore(pool, () -> Databases.connect(home.owner(), config.db())));
   }
 }

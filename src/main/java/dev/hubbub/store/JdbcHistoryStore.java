@@ -1,6 +1,7 @@
 package dev.hubbub.store;
 
 import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.RoomEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
 /**
  * History in a SQL database (H2 or PostgreSQL) through the Vert.x JDBC pool, which runs the blocking
  * JDBC calls on worker threads. The schema comes from the Flyway migrations; every statement from {@link Sql}.
- * An {@link #append} is one transaction, so a group-committed batch costs one commit.
+ * An {@link #append} is one transaction, so a group-committed batch costs one commit; with a
+ * {@link CommitGroup}, the batches of every shard arriving during a commit share the next one.
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
@@ -36,14 +38,22 @@ public final class JdbcHistoryStore implements HistoryStore {
   private final Supplier<Pool> reopen;
   /** False while the store still uses the pool it was given. */
   private boolean ownsPool;
+  /** Where appends go when the store shares its commits with other writers; null: its own transaction each. */
+  private final CommitGroup commits;
 
   public JdbcHistoryStore(Pool pool) {
     this(pool, null);
   }
 
   public JdbcHistoryStore(Pool pool, Supplier<Pool> reopen) {
+    this(pool, reopen, null);
+  }
+
+  /** A store whose appends are written by {@code commits} (which has its own connections), its reads on {@code pool}. */
+  public JdbcHistoryStore(Pool pool, Supplier<Pool> reopen, CommitGroup commits) {
     this.pool = pool;
     this.reopen = reopen;
+    this.commits = commits;
   }
 
   /**
@@ -75,31 +85,33 @@ public final class JdbcHistoryStore implements HistoryStore {
   }
 
   @Override
-  public Future<Void> append(List<JsonObject> events) {
-    if (events.isEmpty()) {
+  public Future<Void> append(List<EventRow> rows) {
+    if (rows.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> inserts = new ArrayList<>();
+    if (commits != null) {
+      return commits.append(rows);
+    }
+    List<Tuple> inserts = new ArrayList<>(rows.size());
     List<Tuple> edits = new ArrayList<>();
     List<Tuple> deletes = new ArrayList<>();
     List<Tuple> newRooms = new ArrayList<>();
     List<Tuple> epochs = new ArrayList<>();
-    for (JsonObject e : events) {
-      String type = e.getString("type");
-      String room = e.getString("room");
-      String id = e.getString("id");
-      String body = Events.DELETED.equals(type) ? null : e.getString("text");
-      inserts.add(Tuple.tuple().addString(room).addLong(e.getLong("seq")).addString(type).addString(id)
-          .addString(e.getString("username")).addString(body).addLong(e.getLong("ts")).addString(e.getString("cid"))
-          .addBoolean(e.getBoolean("guest", false)).addString(e.getString(HistoryStore.AUTHOR)));
-      if (e.getLong("seq") == 1) {
+    for (EventRow row : rows) {
+      RoomEvent.Persisted e = row.event();
+      String room = e.room();
+      String body = e instanceof RoomEvent.Chat c ? c.text() : e instanceof RoomEvent.Edited ed ? ed.text() : null;
+      inserts.add(Tuple.tuple().addString(room).addLong(e.seq()).addString(e.type()).addString(e.id())
+          .addString(e.username()).addString(body).addLong(e.ts()).addString(row.cid())
+          .addBoolean(e.guest()).addString(row.author()));
+      if (e.seq() == 1) {
         newRooms.add(Tuple.of(room));
-        epochs.add(Tuple.of(room, HistoryStore.newEpoch(), e.getLong("ts")));
+        epochs.add(Tuple.of(room, HistoryStore.newEpoch(), e.ts()));
       }
-      if (Events.EDITED.equals(type)) {
-        edits.add(Tuple.of(body, room, id));
-      } else if (Events.DELETED.equals(type)) {
-        deletes.add(Tuple.of(room, id));
+      if (e instanceof RoomEvent.Edited) {
+        edits.add(Tuple.of(body, room, e.id()));
+      } else if (e instanceof RoomEvent.Deleted) {
+        deletes.add(Tuple.of(room, e.id()));
       }
     }
     // Edits before deletions: within one batch a message can be edited and then deleted, never the reverse.

@@ -1,6 +1,7 @@
 package dev.hubbub.store;
 
 import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.RoomEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -55,69 +56,63 @@ public final class MemoryHistoryStore implements HistoryStore {
   }
 
   @Override
-  public Future<Void> append(List<JsonObject> events) {
+  public Future<Void> append(List<EventRow> rows) {
     Map<String, Long> heads = new HashMap<>();
     Set<CidKey> cids = new HashSet<>();
-    for (JsonObject event : events) {
-      String room = event.getString("room");
-      long seq = event.getLong("seq");
+    for (EventRow row : rows) {
+      String room = row.room();
+      long seq = row.seq();
       long head = heads.computeIfAbsent(room, r -> rooms.containsKey(r) ? rooms.get(r).head : 0L);
       if (seq <= head) {
         return Future.failedFuture(new AppendConflict("seq " + seq + " already stored in room " + room, null));
       }
       heads.put(room, seq);
-      CidKey key = cidKey(event);
+      CidKey key = cidKey(row);
       if (key != null && (byCid.containsKey(key) || !cids.add(key))) {
         return Future.failedFuture(new AppendConflict("cid " + key.cid() + " already stored in room " + room, null));
       }
     }
-    for (JsonObject event : events) {
-      apply(event);
+    for (EventRow row : rows) {
+      apply(row);
     }
     return Future.succeededFuture();
   }
 
-  private void apply(JsonObject appended) {
-    String room = appended.getString("room");
+  private void apply(EventRow row) {
+    String room = row.room();
     Room r = rooms.computeIfAbsent(room, k -> new Room());
-    JsonObject event = appended.copy();
-    if (event.getLong("seq") == 1) {
+    // Kept as its JSON: what the reads return, with the current-state flags added in place.
+    JsonObject event = row.event().toJson();
+    if (row.seq() == 1) {
       r.epoch = HistoryStore.newEpoch();
     }
-    String cid = (String) event.remove("cid");
-    String author = (String) event.remove(AUTHOR);
-    String id = event.getString("id");
-    switch (event.getString("type")) {
-      case Events.CHAT -> {
-        r.chats.put(id, event);
-        if (author != null) {
-          r.authors.put(id, author);
-        }
-        if (cid != null) {
-          byCid.put(new CidKey(room, event.getString("username"), cid), event);
+    String id = row.event().id();
+    if (row.event() instanceof RoomEvent.Chat) {
+      r.chats.put(id, event);
+      if (row.author() != null) {
+        r.authors.put(id, row.author());
+      }
+      if (row.cid() != null) {
+        byCid.put(new CidKey(room, row.event().username(), row.cid()), event);
+      }
+    } else if (row.event() instanceof RoomEvent.Edited edited) {
+      JsonObject chat = r.chats.get(id);
+      if (chat != null) {
+        chat.put("text", edited.text()).put("edited", true);
+      }
+    } else {
+      JsonObject chat = r.chats.get(id);
+      if (chat != null) {
+        StoredEvents.withState(chat, false, true);
+      }
+      for (Stored s : r.events) {
+        if (id.equals(s.event.getString("id")) && Events.EDITED.equals(s.event.getString("type"))) {
+          s.event.put("text", "");
         }
       }
-      case Events.EDITED -> {
-        JsonObject chat = r.chats.get(id);
-        if (chat != null) {
-          chat.put("text", event.getString("text")).put("edited", true);
-        }
-      }
-      case Events.DELETED -> {
-        JsonObject chat = r.chats.get(id);
-        if (chat != null) {
-          StoredEvents.withState(chat, false, true);
-        }
-        for (Stored s : r.events) {
-          if (id.equals(s.event.getString("id")) && Events.EDITED.equals(s.event.getString("type"))) {
-            s.event.put("text", "");
-          }
-        }
-      }
-      default -> throw new IllegalArgumentException("not a persisted event: " + event.getString("type"));
     }
-    r.events.addLast(new Stored(event, cid));
-    r.head = event.getLong("seq");
+    r.events.addLast(new Stored(event, row.cid()));
+    r.head = row.seq();
     if (r.events.size() > window) {
       evict(room, r, r.events.removeFirst());
     }
@@ -133,10 +128,9 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
   }
 
-  private static CidKey cidKey(JsonObject event) {
-    String cid = event.getString("cid");
-    return cid == null || !Events.CHAT.equals(event.getString("type"))
-        ? null : new CidKey(event.getString("room"), event.getString("username"), cid);
+  private static CidKey cidKey(EventRow row) {
+    return row.cid() == null || !(row.event() instanceof RoomEvent.Chat)
+        ? null : new CidKey(row.room(), row.event().username(), row.cid());
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
+import dev.hubbub.store.CommitGroup;
+import dev.hubbub.store.EventRow;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.MessageQuery;
 import io.vertx.core.Context;
@@ -27,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ScriptedStore implements HistoryStore {
 
   /** One append the shard is waiting for. */
-  record Append(List<JsonObject> rows, Promise<Void> done, Context context) {
+  record Append(List<EventRow> rows, Promise<Void> done, Context context) {
     /** Completes the append on the shard's own context, as a real store does. */
     void commit() {
       context.runOnContext(v -> done.complete());
@@ -38,11 +41,21 @@ final class ScriptedStore implements HistoryStore {
     }
 
     long seq(int i) {
-      return rows.get(i).getLong("seq");
+      return rows.get(i).seq();
     }
 
     String room() {
-      return rows.get(0).getString("room");
+      return rows.get(0).room();
+    }
+
+    /** The texts of the rows, all chats. */
+    List<String> texts() {
+      return rows.stream().map(r -> ((RoomEvent.Chat) r.event()).text()).toList();
+    }
+
+    /** The text of row {@code i}, a chat. */
+    String text(int i) {
+      return ((RoomEvent.Chat) rows.get(i).event()).text();
     }
   }
 
@@ -51,6 +64,9 @@ final class ScriptedStore implements HistoryStore {
   final Map<CidKey, JsonObject> cids = new ConcurrentHashMap<>();
   final AtomicInteger headReads = new AtomicInteger();
   final AtomicInteger cidReads = new AtomicInteger();
+  final AtomicInteger failures = new AtomicInteger();
+  /** When set, appends go to this shared group (whose writer is another scripted store), as on a hub. */
+  CommitGroup commits;
 
   /** The next append the shard makes, waiting up to 10 s. */
   Append nextAppend() throws InterruptedException {
@@ -73,9 +89,12 @@ final class ScriptedStore implements HistoryStore {
   }
 
   @Override
-  public Future<Void> append(List<JsonObject> events) {
+  public Future<Void> append(List<EventRow> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture(); // as the real stores: nothing to write, nothing to wait for
+    }
+    if (commits != null) {
+      return commits.append(events);
     }
     Promise<Void> done = Promise.promise();
     appends.add(new Append(new ArrayList<>(events), done, Vertx.currentContext()));
@@ -108,6 +127,11 @@ final class ScriptedStore implements HistoryStore {
   @Override
   public Future<List<JsonObject>> messages(MessageQuery query) {
     return Future.succeededFuture(List.of());
+  }
+
+  @Override
+  public void failed() {
+    failures.incrementAndGet();
   }
 
   @Override

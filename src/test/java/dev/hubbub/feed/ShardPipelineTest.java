@@ -2,8 +2,10 @@ package dev.hubbub.feed;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.config.ConfigLoader;
+import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.store.AppendConflict;
 import dev.hubbub.store.CidKey;
+import dev.hubbub.store.CommitGroup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,7 +51,7 @@ class ShardPipelineTest {
       accessAsks.incrementAndGet();
       m.reply(new JsonObject().put("room", m.body().getString("room")).put("read", true).put("write", true));
     });
-    vertx.eventBus().<JsonObject>consumer(Addresses.STORED, m -> published.add(m.body()));
+    vertx.eventBus().<FeedEvent>consumer(Addresses.STORED, m -> published.add(m.body().toJson()));
   }
 
   @AfterEach
@@ -64,6 +67,133 @@ class ShardPipelineTest {
       stores.add(store);
       await(vertx.deployVerticle(new SequencerVerticle(null, i, self -> store), new DeploymentOptions().setConfig(config)));
     }
+  }
+
+  /**
+   * As on a hub: every shard's appends go through one commit group, whose transactions are the appends of
+   * {@code database} (which the test completes). Returns the group.
+   */
+  private CommitGroup deployShardsSharing(int shards, ScriptedStore database) throws Exception {
+    CommitGroup group = new CommitGroup(vertx.getOrCreateContext(), database);
+    RoomOwners.install(vertx, new LocalRoomOwners(shards));
+    JsonObject config = ConfigLoader.defaults().put("db", ConfigLoader.defaults().getJsonObject("db").put("url", "memory"));
+    for (int i = 0; i < shards; i++) {
+      ScriptedStore store = new ScriptedStore();
+      store.commits = group;
+      stores.add(store);
+      await(vertx.deployVerticle(new SequencerVerticle(null, i, self -> store), new DeploymentOptions().setConfig(config)));
+    }
+    return group;
+  }
+
+  /** Waits (bounded) until {@code n} appends are queued behind the group's transaction in flight. */
+  private static void awaitWaiting(CommitGroup group, int n) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (group.waiting() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(group.waiting() + " appends waiting, expected " + n);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Holds a transaction of room {@code rooms[0]} in flight, then queues a chat of each other room behind it. */
+  private List<Future<Message<JsonObject>>> queueBehindOneCommit(CommitGroup group, ScriptedStore database, String... rooms)
+      throws Exception {
+    Future<Message<JsonObject>> first = chat(Addresses.CHAT, rooms[0], "first", null);
+    ScriptedStore.Append inFlight = database.nextAppend();
+    List<Future<Message<JsonObject>>> queued = new ArrayList<>();
+    for (int i = 1; i < rooms.length; i++) {
+      queued.add(chat(Addresses.CHAT, rooms[i], "in " + rooms[i], rooms[i].equals("dup") ? "c-1" : null));
+    }
+    awaitWaiting(group, rooms.length - 1);
+    assertNull(database.appends.poll(), "a second transaction started while one was in flight");
+    inFlight.commit();
+    assertEquals(1, await(first).body().getLong("seq"));
+    assertEquals("first", published.poll(10, TimeUnit.SECONDS).getString("text"));
+    return queued;
+  }
+
+  @Test
+  void theBatchesOfEveryShardArrivingDuringACommitShareTheNextTransaction() throws Exception {
+    ScriptedStore database = new ScriptedStore();
+    CommitGroup group = deployShardsSharing(2, database);
+    LocalRoomOwners owners = new LocalRoomOwners(2);
+    String[] rooms = roomsOnEachShard(owners);
+    String alsoOnShard0 = anotherRoomOn(owners, 0, rooms[0]);
+    List<Future<Message<JsonObject>>> queued = queueBehindOneCommit(group, database, rooms[0], rooms[1], alsoOnShard0);
+
+    ScriptedStore.Append shared = database.nextAppend();
+    assertEquals(Set.of("in " + rooms[1], "in " + alsoOnShard0), Set.copyOf(shared.texts()), "one transaction for both shards");
+    settle();
+    assertTrue(queued.stream().noneMatch(Future::isComplete), "acknowledged before the shared commit");
+    assertTrue(published.isEmpty(), "published before the shared commit: " + published);
+    shared.commit();
+    for (Future<Message<JsonObject>> ack : queued) {
+      assertEquals(1, await(ack).body().getLong("seq"));
+    }
+    assertEquals(2, List.of(published.poll(10, TimeUnit.SECONDS), published.poll(10, TimeUnit.SECONDS)).size());
+    assertNull(database.appends.poll());
+  }
+
+  @Test
+  void aFailedSharedTransactionFailsEveryBatchInItAndTheirSeqsAreReused() throws Exception {
+    ScriptedStore database = new ScriptedStore();
+    CommitGroup group = deployShardsSharing(2, database);
+    LocalRoomOwners owners = new LocalRoomOwners(2);
+    String[] rooms = roomsOnEachShard(owners);
+    List<Future<Message<JsonObject>>> queued = queueBehindOneCommit(group, database, rooms[0], rooms[1],
+        anotherRoomOn(owners, 0, rooms[0]));
+
+    database.nextAppend().fail(new IllegalStateException("disk on fire"));
+    for (Future<Message<JsonObject>> refused : queued) {
+      assertEquals(Failure.UNAVAILABLE, ((ReplyException) failure(refused)).failureCode());
+    }
+    assertEquals(1, database.failures.get(), "the group's writer did not let its connections go");
+    assertNull(database.appends.poll(), "a failed group was retried behind the callers' backs");
+    settle();
+    assertTrue(published.isEmpty(), "published a failed write: " + published);
+
+    Future<Message<JsonObject>> again = chat(Addresses.CHAT, rooms[1], "again", null);
+    ScriptedStore.Append retry = database.nextAppend();
+    assertEquals(1, retry.seq(0), "a gap after the failed group");
+    retry.commit();
+    assertEquals(1, await(again).body().getLong("seq"));
+  }
+
+  @Test
+  void aSharedTransactionRefusedByAUniqueKeyIsWrittenBatchByBatchAndOnlyTheConflictingOneReplans() throws Exception {
+    ScriptedStore database = new ScriptedStore();
+    CommitGroup group = deployShardsSharing(2, database);
+    LocalRoomOwners owners = new LocalRoomOwners(2);
+    String[] rooms = roomsOnEachShard(owners);
+    // "dup" repeats a stored cid; the room of the other shard is innocent.
+    String innocent = rooms[1 - owners.shardOf("dup")];
+    stores.get(owners.shardOf("dup")).cids.put(new CidKey("dup", "ann", "c-1"),
+        Events.chat("dup", "ann", "in dup", 123, 4, "stored-id"));
+    List<Future<Message<JsonObject>>> queued = queueBehindOneCommit(group, database, rooms[owners.shardOf("dup")], innocent, "dup");
+
+    ScriptedStore.Append together = database.nextAppend();
+    assertEquals(2, together.rows().size());
+    together.fail(new AppendConflict("cid c-1 already stored", null));
+    for (int i = 0; i < 2; i++) {
+      ScriptedStore.Append alone = database.nextAppend();
+      assertEquals(1, alone.rows().size(), "not written alone after the conflict");
+      if (alone.room().equals("dup")) {
+        alone.fail(new AppendConflict("cid c-1 already stored", null));
+      } else {
+        alone.commit();
+      }
+    }
+    assertEquals(1, await(queued.get(0)).body().getLong("seq"), "the innocent batch was not committed");
+    JsonObject repeat = await(queued.get(1)).body();
+    assertEquals("stored-id", repeat.getString("id"));
+    assertTrue(repeat.getBoolean("duplicate"));
+    assertEquals("in " + innocent, published.poll(10, TimeUnit.SECONDS).getString("text"));
+    settle();
+    assertTrue(published.isEmpty(), "the refused chat was published: " + published);
+    assertEquals(0, database.failures.get(), "a unique-key refusal is the database working");
+    assertNull(database.appends.poll());
   }
 
   private Future<Message<JsonObject>> chat(String address, String room, String text, String cid) {
@@ -93,7 +223,7 @@ class ShardPipelineTest {
     Future<Message<JsonObject>> a2 = chat(Addresses.CHAT, "a", "a2", null);
     Future<Message<JsonObject>> b1 = chat(Addresses.CHAT, "b", "b1", null);
     ScriptedStore.Append second = store.nextAppend();
-    assertEquals(List.of("b1"), second.rows().stream().map(r -> r.getString("text")).toList());
+    assertEquals(List.of("b1"), second.texts());
     settle();
     assertNull(store.appends.poll(), "a second batch of room a went out while its first was in flight");
 
@@ -105,7 +235,7 @@ class ShardPipelineTest {
     ScriptedStore.Append third = store.nextAppend();
     assertEquals("a", third.room());
     assertEquals(1, third.seq(0));
-    assertEquals("a2", third.rows().get(0).getString("text"));
+    assertEquals("a2", third.text(0));
     assertTrue(published.isEmpty(), "published before commit: " + published);
 
     third.commit();
@@ -237,6 +367,15 @@ class ShardPipelineTest {
       }
     }
     return rooms;
+  }
+
+  private static String anotherRoomOn(LocalRoomOwners owners, int shard, String not) {
+    for (int i = 0; ; i++) {
+      String room = "other" + i;
+      if (owners.shardOf(room) == shard && !room.equals(not)) {
+        return room;
+      }
+    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {

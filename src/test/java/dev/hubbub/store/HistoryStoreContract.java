@@ -1,6 +1,7 @@
 package dev.hubbub.store;
 
 import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.RoomEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +57,12 @@ abstract class HistoryStoreContract {
     return Events.chat(room, user, text, 1_700_000_000_000L + seq, seq, UUID.randomUUID().toString());
   }
 
+  /** The rows to append for events written as JSON, with their {@code cid} and {@link HistoryStore#AUTHOR} fields. */
+  private static List<EventRow> rows(JsonObject... events) {
+    return Arrays.stream(events).map(e -> new EventRow((RoomEvent.Persisted) RoomEvent.fromJson(e), e.getString("cid"),
+        e.getString(HistoryStore.AUTHOR))).toList();
+  }
+
   private static List<Long> seqs(List<JsonObject> events) {
     return events.stream().map(e -> e.getLong("seq")).toList();
   }
@@ -92,13 +100,13 @@ abstract class HistoryStoreContract {
     store.epoch(room)
         .compose(none -> {
           assertNull(none, "no history, no epoch");
-          return store.append(List.of(chat(room, 1, "ann", "one"), chat(otherRoom, 1, "bob", "other")));
+          return store.append(rows(chat(room, 1, "ann", "one"), chat(otherRoom, 1, "bob", "other")));
         })
         .compose(v -> store.epoch(room))
         .compose(epoch -> {
           assertTrue(epoch != null && epoch.matches("[A-Za-z0-9_-]{1,64}"), "a URL-safe epoch: " + epoch);
           first[0] = epoch;
-          return store.append(List.of(chat(room, 2, "ann", "two")));
+          return store.append(rows(chat(room, 2, "ann", "two")));
         })
         .compose(v -> store.epoch(room))
         .compose(epoch -> {
@@ -116,8 +124,8 @@ abstract class HistoryStoreContract {
     JsonObject first = chat(room, 1, "ann", "one");
     JsonObject second = chat(room, 2, "bob", "two");
     JsonObject third = chat(room, 3, "ann", "three");
-    store.append(List.of(first, second))
-        .compose(v -> store.append(List.of(third)))
+    store.append(rows(first, second))
+        .compose(v -> store.append(rows(third)))
         .compose(v -> store.head(room))
         .compose(head -> {
           assertEquals(3L, head);
@@ -139,7 +147,7 @@ abstract class HistoryStoreContract {
 
   @Test
   void roomsHaveTheirOwnSequences(VertxTestContext ctx) {
-    store.append(List.of(chat(room, 1, "ann", "a1"), chat(otherRoom, 1, "ann", "b1"), chat(room, 2, "ann", "a2")))
+    store.append(rows(chat(room, 1, "ann", "a1"), chat(otherRoom, 1, "ann", "b1"), chat(room, 2, "ann", "a2")))
         .compose(v -> Future.all(store.head(room), store.head(otherRoom), store.after(otherRoom, 0, 10)))
         .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           assertEquals(2L, all.<Long>resultAt(0));
@@ -151,8 +159,8 @@ abstract class HistoryStoreContract {
 
   @Test
   void anAppendReusingASeqFailsWholeAndStoresNothing(VertxTestContext ctx) {
-    store.append(List.of(chat(room, 1, "ann", "kept")))
-        .compose(v -> store.append(List.of(chat(room, 2, "ann", "would be fine"), chat(room, 1, "ann", "clash"))))
+    store.append(rows(chat(room, 1, "ann", "kept")))
+        .compose(v -> store.append(rows(chat(room, 2, "ann", "would be fine"), chat(room, 1, "ann", "clash"))))
         .onComplete(ctx.failing(e -> conflict(ctx, e).after(room, 0, 10).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           assertEquals(List.of("kept"), texts(all), "atomic: the batch's good event was not stored either");
           ctx.completeNow();
@@ -163,7 +171,7 @@ abstract class HistoryStoreContract {
   void aCidIsFoundAgainButNeverReturnedInReads(VertxTestContext ctx) {
     JsonObject sent = chat(room, 1, "ann", "with cid");
     CidKey key = new CidKey(room, "ann", "c-1");
-    store.append(List.of(sent.copy().put("cid", "c-1"), chat(room, 2, "bob", "no cid")))
+    store.append(rows(sent.copy().put("cid", "c-1"), chat(room, 2, "bob", "no cid")))
         .compose(v -> store.chatsByCid(Set.of(key, new CidKey(room, "bob", "c-1"), new CidKey(otherRoom, "ann", "c-1"),
             new CidKey(room, "ann", "c-2"))))
         .compose(found -> {
@@ -182,7 +190,7 @@ abstract class HistoryStoreContract {
     JsonObject guests = Events.byGuest(true, chat(room, 2, "gus", "a guest's"));
     String id = mine.getString("id");
     JsonObject edit = Events.edited(room, id, "ann", "still mine", 1_700_000_000_500L, 3);
-    store.append(List.of(mine.copy().put(HistoryStore.AUTHOR, "account-1"), guests, edit.copy().put(HistoryStore.AUTHOR, "account-1")))
+    store.append(rows(mine.copy().put(HistoryStore.AUTHOR, "account-1"), guests, edit.copy().put(HistoryStore.AUTHOR, "account-1")))
         .compose(v -> Future.all(store.message(room, id), store.message(room, guests.getString("id"))))
         .compose(both -> {
           assertEquals(mine.copy().put("text", "still mine").put("edited", true).put(HistoryStore.AUTHOR, "account-1"), both.resultAt(0));
@@ -201,10 +209,10 @@ abstract class HistoryStoreContract {
 
   @Test
   void aRepeatedCidFromTheSameUserAndRoomIsRejected(VertxTestContext ctx) {
-    store.append(List.of(chat(room, 1, "ann", "first").put("cid", "same"),
+    store.append(rows(chat(room, 1, "ann", "first").put("cid", "same"),
             chat(room, 2, "bob", "other user").put("cid", "same"),
             chat(otherRoom, 1, "ann", "other room").put("cid", "same")))
-        .compose(v -> store.append(List.of(chat(room, 3, "ann", "retry").put("cid", "same"))))
+        .compose(v -> store.append(rows(chat(room, 3, "ann", "retry").put("cid", "same"))))
         .onComplete(ctx.failing(e -> conflict(ctx, e).after(room, 0, 10).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
           assertEquals(List.of("first", "other user"), texts(all));
           ctx.completeNow();
@@ -216,8 +224,8 @@ abstract class HistoryStoreContract {
     JsonObject original = chat(room, 1, "ann", "tpyo");
     String id = original.getString("id");
     JsonObject edit = Events.edited(room, id, "ann", "typo", 1_700_000_000_500L, 2);
-    store.append(List.of(original))
-        .compose(v -> store.append(List.of(edit)))
+    store.append(rows(original))
+        .compose(v -> store.append(rows(edit)))
         .compose(v -> store.message(room, id))
         .compose(message -> {
           assertEquals(original.copy().put("text", "typo").put("edited", true), message);
@@ -235,7 +243,7 @@ abstract class HistoryStoreContract {
     String id = original.getString("id");
     JsonObject edit = Events.edited(room, id, "ann", "more secret", 1_700_000_000_500L, 2);
     JsonObject deletion = Events.deleted(room, id, "ann", 1_700_000_000_600L, 3);
-    store.append(List.of(original, edit, deletion))
+    store.append(rows(original, edit, deletion))
         .compose(v -> store.message(room, id))
         .compose(message -> {
           assertEquals(original.copy().put("text", "").put("edited", true).put("deleted", true), message);
@@ -256,7 +264,7 @@ abstract class HistoryStoreContract {
   @Test
   void messageIsNullForAnUnknownIdOrAnotherRoom(VertxTestContext ctx) {
     JsonObject original = chat(room, 1, "ann", "here");
-    store.append(List.of(original))
+    store.append(rows(original))
         .compose(v -> Future.all(store.message(room, "no-such-id"), store.message(otherRoom, original.getString("id"))))
         .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
           assertNull(both.resultAt(0));
@@ -272,7 +280,7 @@ abstract class HistoryStoreContract {
     JsonObject edit = Events.edited(room, m1.getString("id"), "ann", "m1 edited", 1L, 3);
     JsonObject m4 = chat(room, 4, "bob", "m4");
     JsonObject m5 = chat(room, 5, "bob", "m5");
-    store.append(List.of(m1, m2, edit, m4, m5))
+    store.append(rows(m1, m2, edit, m4, m5))
         .compose(v -> store.messages(new MessageQuery(room, null, null, 3, null)))
         .compose(latest -> {
           assertEquals(List.of(2L, 4L, 5L), seqs(latest), "the latest chats, oldest first, without the edit event");
@@ -299,7 +307,7 @@ abstract class HistoryStoreContract {
 
   @Test
   void searchIgnoresCaseAndTakesWildcardsLiterally(VertxTestContext ctx) {
-    store.append(List.of(
+    store.append(rows(
             chat(room, 1, "ann", "Hello World"),
             chat(room, 2, "ann", "say HELLO"),
             chat(room, 3, "ann", "goodbye"),
@@ -331,7 +339,7 @@ abstract class HistoryStoreContract {
   void textIsStoredExactly(VertxTestContext ctx) {
     String text = "<b>\"quotes\" & 'apostrophes'</b> \\ ünïcödé 🎉 " + "x".repeat(3000);
     JsonObject sent = chat(room, 1, "ann", text);
-    store.append(List.of(sent))
+    store.append(rows(sent))
         .compose(v -> store.latest(room, 1))
         .onComplete(ctx.succeeding(latest -> ctx.verify(() -> {
           assertEquals(List.of(sent), latest);
