@@ -28,7 +28,7 @@ final class FanoutScenarios {
       require(subs, "subscribers");
       load.settle(o.quietMs, o.settleMaxMs);
       meter.reset();
-      Sample before = Sample.take(load.server);
+      Sample before = Sample.take(load);
       long start = System.nanoTime();
       long[] sent = load.publish(pubs.ok(), rate, seconds);
       double publishSeconds = (System.nanoTime() - start) / 1e9;
@@ -38,7 +38,7 @@ final class FanoutScenarios {
       }
       long expected = total * perRoom;
       load.drain(meter, expected, o.drainQuietMs, 60_000);
-      Sample after = Sample.take(load.server);
+      Sample after = Sample.take(load);
       long delivered = meter.count();
       // from the first send to the last delivery (the drain stops at the last one unless something was lost)
       double deliverySeconds = (Math.min(after.nanos(), Conn.lastFrameNanos) - start) / 1e9;
@@ -213,8 +213,8 @@ final class FanoutScenarios {
 
   /** Server and generator CPU at one instant. */
   record Sample(long nanos, double serverCpu, double generatorCpu) {
-    static Sample take(ServerProcess server) {
-      return new Sample(System.nanoTime(), server.cpuSeconds(), Tools.selfCpuSeconds());
+    static Sample take(Load load) {
+      return new Sample(System.nanoTime(), load.serverCpuSeconds(), Tools.selfCpuSeconds());
     }
 
     void since(Sample before, long deliveries, JsonObject out) {

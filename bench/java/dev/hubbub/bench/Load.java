@@ -26,15 +26,23 @@ final class Load implements AutoCloseable {
 
   final Vertx vertx;
   final Peer peer;
+  /** The server measured; with several (clustered nodes), the first. */
   final ServerProcess server;
+  final List<ServerProcess> servers;
   final Options options;
   final WebSocketClient ws;
   final HttpClient http;
 
   Load(Vertx vertx, Peer peer, ServerProcess server, Options options) {
+    this(vertx, peer, List.of(server), options);
+  }
+
+  /** Connections go to one of {@code servers} drawn at random (clustered nodes of one hub). */
+  Load(Vertx vertx, Peer peer, List<ServerProcess> servers, Options options) {
     this.vertx = vertx;
     this.peer = peer;
-    this.server = server;
+    this.server = servers.get(0);
+    this.servers = List.copyOf(servers);
     this.options = options;
     this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000)
         .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20).setConnectTimeout(30_000));
@@ -43,7 +51,12 @@ final class Load implements AutoCloseable {
   }
 
   int port() {
-    return server.port;
+    return servers.size() == 1 ? server.port : servers.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(servers.size())).port;
+  }
+
+  /** CPU seconds of every server so far. */
+  double serverCpuSeconds() {
+    return servers.stream().mapToDouble(ServerProcess::cpuSeconds).sum();
   }
 
   /** The results of running {@code task(i)} for i in 0..n-1, at most {@code concurrency} at once; null where one failed. */
@@ -132,10 +145,10 @@ final class Load implements AutoCloseable {
    */
   void serverIdle(long maxMs) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
-    double before = server.cpuSeconds();
+    double before = serverCpuSeconds();
     while (System.nanoTime() < deadline) {
       Thread.sleep(500);
-      double now = server.cpuSeconds();
+      double now = serverCpuSeconds();
       if (now - before < 0.05) {
         return;
       }
