@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -202,11 +203,21 @@ public final class Bench {
   private ServerProcess start(Peer peer, Path dir) throws Exception {
     int port = Tools.freePort();
     return switch (peer) {
-      case HUBBUB -> ServerProcess.start(peer.id, launch.hub(), dir,
-          Map.of("HUBBUB_HTTP_PORT", String.valueOf(port), "HUBBUB_TCP_PORT", String.valueOf(Tools.freePort())), port, true, 120_000);
+      case HUBBUB -> ServerProcess.start(peer.id, launch.hub(), dir, hubEnv(port), port, true, 120_000);
       case BARE -> ServerProcess.start(peer.id, with(launch.bare(), port), dir, Map.of(), port, true, 120_000);
       case SOCKETIO -> ServerProcess.start(peer.id, with(launch.socketio(), port), dir, Map.of(), port, false, 120_000);
     };
+  }
+
+  /**
+   * Shipped defaults, but for the per-connection and per-identity message rates: S6's publishers each send
+   * hundreds of acked chats a second, far over the abuse limit (100/s, burst 3,000), which would refuse them
+   * with 429 and then close them with 1008. The limits themselves are tested in LimitsTest.
+   */
+  private static Map<String, String> hubEnv(int port) throws IOException {
+    return Map.of("HUBBUB_HTTP_PORT", String.valueOf(port), "HUBBUB_TCP_PORT", String.valueOf(Tools.freePort()),
+        "HUBBUB_LIMITS_MESSAGES_PER_SECOND", "1000000", "HUBBUB_LIMITS_MESSAGE_BURST", "1000000",
+        "HUBBUB_LIMITS_IDENTITY_MESSAGES_PER_SECOND", "1000000", "HUBBUB_LIMITS_IDENTITY_MESSAGE_BURST", "1000000");
   }
 
   private static List<String> with(List<String> command, int port) {

@@ -95,6 +95,7 @@ final class HubScenarios {
       JsonObject out = new JsonObject().put("rooms", o.s6Rooms).put("inFlightPerRoom", o.s6InFlightPerRoom)
           .put("sent", totalSent).put("acked", totalAcked).put("unacked", totalSent - totalAcked).put("stored", stored)
           .put("nothingLost", totalSent == totalAcked && storedMatches)
+          .put("publishersClosed", conns.stream().filter(Conn::isClosed).count())
           .put("ackedPerSecond", windowAcks / window).put("ackLatency", acks.summary())
           .put("serverCpuSeconds", load.server.cpuSeconds() - before.server)
           .put("generatorCpuSeconds", Tools.selfCpuSeconds() - before.generator);

@@ -21,6 +21,12 @@ final class Report {
     this.results = results;
   }
 
+  /** Writes RESULTS.md again from {@code dir}'s results.json, e.g. after an edit of HISTORY.md: {@code Report bench}. */
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args.length > 0 ? args[0] : "bench");
+    write(new JsonObject(Files.readString(dir.resolve("results.json"))), dir);
+  }
+
   static void write(JsonObject results, Path dir) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("results.json"), results.encodePrettily() + "\n");
@@ -194,6 +200,7 @@ final class Report {
         row("rooms × in flight", x -> x.getInteger("rooms") + " × " + x.getInteger("inFlightPerRoom")),
         row("sent / acked / stored", x -> x.getLong("sent") + " / " + x.getLong("acked") + " / " + x.getLong("stored")),
         row("nothing lost", x -> String.valueOf(x.getBoolean("nothingLost"))),
+        row("publishers closed by the server", x -> String.valueOf(x.getLong("publishersClosed"))),
         row("acked msgs/s", x -> num(x.getDouble("ackedPerSecond"))),
         row("ack latency p50 / p95 / p99 / max ms", x -> latency(x.getJsonObject("ackLatency"))),
         row("server CPU s", x -> num(x.getDouble("serverCpuSeconds")))));
