@@ -1,5 +1,6 @@
 package dev.hubbub.lifecycle;
 
+import dev.hubbub.support.AckedWrites;
 import dev.hubbub.support.Commands;
 import dev.hubbub.support.TempDb;
 import dev.hubbub.support.Readiness;
@@ -59,22 +60,13 @@ class DiskFullTest {
 
       fill(filler);
       // Whatever the database still had room for may be acknowledged (and must then be stored); then 503.
-      JsonObject answer;
-      int attempt = 0;
-      do {
-        assertTrue(attempt < 200, "the full disk was never noticed");
-        String text = "full " + attempt++ + " " + "x".repeat(2000);
-        answer = await(ws.chatAnswered(text));
-        if ("ack".equals(answer.getString("type"))) {
-          acked.add(text);
-        }
-      } while ("ack".equals(answer.getString("type")));
+      JsonObject answer = AckedWrites.untilRefused(ws, attempt -> "full " + attempt + " " + "x".repeat(2000), acked, "the full disk");
       assertEquals(NOT_STORED, answer.getString("message"), answer.encode());
       assertEquals(503, Readiness.await(web, hub.port, 503, WAIT_SECONDS).statusCode());
 
       Files.delete(filler);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-      attempt = 0;
+      int attempt = 0;
       do {
         assertTrue(System.nanoTime() < deadline, "the hub never took a write again after space was freed");
         answer = await(ws.chatAnswered("retry " + attempt++));
@@ -82,10 +74,7 @@ class DiskFullTest {
       acked.add("retry " + (attempt - 1));
       assertEquals(200, Readiness.await(web, hub.port, 200, WAIT_SECONDS).statusCode());
 
-      List<String> stored = new ArrayList<>();
-      await(web.get(hub.port, "127.0.0.1", "/api/rooms/" + ROOM + "/messages?limit=200").send()).bodyAsJsonObject()
-          .getJsonArray("messages").forEach(m -> stored.add(((JsonObject) m).getString("text")));
-      assertTrue(stored.containsAll(acked), "acknowledged but not stored: " + acked.stream().filter(a -> !stored.contains(a)).toList());
+      AckedWrites.assertStored(web, hub.port, ROOM, acked);
       await(hub.stop(vertx));
     } finally {
       Files.deleteIfExists(filler);

@@ -1,5 +1,6 @@
 package dev.hubbub.lifecycle;
 
+import dev.hubbub.support.Commands;
 import dev.hubbub.support.Readiness;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -110,12 +110,8 @@ class PostgresOutageTest {
     if (what.equals("down")) {
       command.add("down");
     }
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(Map.of("HUBBUB_PG_PORT", String.valueOf(port), "HUBBUB_PG_DATA", System.getenv("HUBBUB_TEST_PG_DATA")));
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "postgres.sh " + what + " timed out");
-    assertEquals(0, process.exitValue(), "postgres.sh " + what + ":\n" + output);
+    Commands.require(Map.of("HUBBUB_PG_PORT", String.valueOf(port), "HUBBUB_PG_DATA", System.getenv("HUBBUB_TEST_PG_DATA")),
+        WAIT_SECONDS, command);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -1,5 +1,6 @@
 package dev.hubbub.lifecycle;
 
+import dev.hubbub.support.AckedWrites;
 import dev.hubbub.support.Commands;
 import dev.hubbub.support.Readiness;
 import dev.hubbub.support.TempDb;
@@ -69,16 +70,7 @@ class ReadOnlyDiskTest {
       Assumptions.assumeTrue(Files.exists(trigger), "ReadOnlyDiskTest skipped: this kernel has no " + trigger);
       Files.writeString(trigger, "1");
 
-      JsonObject answer;
-      int attempt = 0;
-      do {
-        assertTrue(attempt < 200, "the read-only file system was never noticed");
-        String text = "after " + attempt++;
-        answer = await(ws.chatAnswered(text));
-        if ("ack".equals(answer.getString("type"))) {
-          acked.add(text);
-        }
-      } while ("ack".equals(answer.getString("type")));
+      JsonObject answer = AckedWrites.untilRefused(ws, attempt -> "after " + attempt, acked, "the read-only file system");
       assertEquals(NOT_STORED, answer.getString("message"), answer.encode());
       assertEquals(503, Readiness.await(web, hub.port, 503, WAIT_SECONDS).statusCode());
       assertEquals("error", await(ws.chatAnswered("still read-only")).getString("type"), "writes keep being refused");
@@ -95,10 +87,7 @@ class ReadOnlyDiskTest {
       TestHub again = await(TestHub.start(vertx, config));
       WebClient web = WebClient.create(vertx);
       assertEquals(200, Readiness.await(web, again.port, 200, WAIT_SECONDS).statusCode());
-      List<String> stored = new ArrayList<>();
-      await(web.get(again.port, "127.0.0.1", "/api/rooms/" + ROOM + "/messages?limit=200").send()).bodyAsJsonObject()
-          .getJsonArray("messages").forEach(m -> stored.add(((JsonObject) m).getString("text")));
-      assertTrue(stored.containsAll(acked), "acknowledged but not stored: " + acked.stream().filter(a -> !stored.contains(a)).toList());
+      AckedWrites.assertStored(web, again.port, ROOM, acked);
       await(again.stop(vertx));
     } finally {
       if (!Commands.run("umount", dir.toString())) {

@@ -1,6 +1,7 @@
 package dev.hubbub.limits;
 
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.support.Await;
 import dev.hubbub.support.BusTestClient;
 import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.StatsProbe;
@@ -28,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every limit against a real hub: each is hit with small configured values, answers clearly (429/503,
@@ -166,11 +166,11 @@ class LimitsTest {
     WsTestClient first = await(WsTestClient.joined(vertx, hub.port, "capped", "ann"));
     double before = connectionHits();
 
-    Throwable ws = awaitFailure(WsTestClient.connect(vertx, hub.port));
+    Throwable ws = Await.failure(WsTestClient.connect(vertx, hub.port), WAIT_SECONDS);
     assertInstanceOf(UpgradeRejectedException.class, ws);
     assertEquals(429, ((UpgradeRejectedException) ws).getStatus());
 
-    Throwable sse = awaitFailure(SseTestClient.connect(vertx, hub.port, "/rooms/capped/events?format=json"));
+    Throwable sse = Await.failure(SseTestClient.connect(vertx, hub.port, "/rooms/capped/events?format=json"), WAIT_SECONDS);
     assertTrue(sse.getMessage().contains("got 429") && sse.getMessage().contains("too many connections from your address"),
         sse.getMessage());
 
@@ -198,7 +198,7 @@ class LimitsTest {
   void theTotalCapAnswers503(Vertx vertx) throws Exception {
     TestHub hub = hub(vertx, new JsonObject().put("maxConnections", 1));
     await(WsTestClient.joined(vertx, hub.port, "full", "ann"));
-    Throwable sse = awaitFailure(SseTestClient.connect(vertx, hub.port, "/rooms/full/events?format=json"));
+    Throwable sse = Await.failure(SseTestClient.connect(vertx, hub.port, "/rooms/full/events?format=json"), WAIT_SECONDS);
     assertTrue(sse.getMessage().contains("got 503") && sse.getMessage().contains("the hub is full"), sse.getMessage());
   }
 
@@ -252,16 +252,5 @@ class LimitsTest {
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.await(WAIT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static Throwable awaitFailure(Future<?> future) throws Exception {
-    try {
-      future.await(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw e;
-    } catch (Throwable e) {
-      return e;
-    }
-    return fail("expected a refusal");
   }
 }

@@ -1,5 +1,6 @@
 package dev.hubbub.web;
 
+import dev.hubbub.support.Await;
 import dev.hubbub.support.Accounts;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;
@@ -53,7 +54,7 @@ class TrustedProxiesTest {
     TestHub hub = hub(vertx, "127.0.0.1");
     await(WsTestClient.connect(vertx, hub.port, from("203.0.113.7")));
     // A client that prepends a fake address is still itself: the proxy appended the real one.
-    Throwable refused = awaitFailure(WsTestClient.connect(vertx, hub.port, from("198.51.100.1, 203.0.113.7")));
+    Throwable refused = Await.failure(WsTestClient.connect(vertx, hub.port, from("198.51.100.1, 203.0.113.7")), WAIT_SECONDS);
     assertInstanceOf(UpgradeRejectedException.class, refused);
     assertEquals(429, ((UpgradeRejectedException) refused).getStatus());
     // Another client behind the same proxy has its own place; so does one forwarded in IPv6.
@@ -71,7 +72,7 @@ class TrustedProxiesTest {
     TestHub hub = hub(vertx, "10.0.0.0/8");
     await(WsTestClient.connect(vertx, hub.port, from("203.0.113.7")));
     // Both are 127.0.0.1, whatever they claim.
-    Throwable refused = awaitFailure(WsTestClient.connect(vertx, hub.port, from("203.0.113.8")));
+    Throwable refused = Await.failure(WsTestClient.connect(vertx, hub.port, from("203.0.113.8")), WAIT_SECONDS);
     assertEquals(429, ((UpgradeRejectedException) refused).getStatus());
 
     HttpResponse<Buffer> registered = await(WebClient.create(vertx).post(hub.port, "127.0.0.1", "/api/register")
@@ -101,7 +102,7 @@ class TrustedProxiesTest {
     // The same page origin without the proxy's word is foreign to a plain-http hub on 127.0.0.1.
     MultiMap direct = MultiMap.caseInsensitiveMultiMap().add("Cookie", login).add("Origin", "https://chat.example.com")
         .add("X-Forwarded-For", "203.0.113.11");
-    Throwable refused = awaitFailure(WsTestClient.connect(vertx, hub.port, direct));
+    Throwable refused = Await.failure(WsTestClient.connect(vertx, hub.port, direct), WAIT_SECONDS);
     assertEquals(403, ((UpgradeRejectedException) refused).getStatus());
   }
 
@@ -135,17 +136,6 @@ class TrustedProxiesTest {
   private static String loginCookie(HttpResponse<Buffer> response) {
     return response.cookies().stream().filter(c -> c.startsWith(Accounts.LOGIN_COOKIE + "=")).findFirst()
         .orElseThrow(() -> new AssertionError("no login cookie: " + response.cookies()));
-  }
-
-  private static Throwable awaitFailure(Future<?> future) throws Exception {
-    try {
-      future.await(WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw e;
-    } catch (Throwable e) {
-      return e;
-    }
-    throw new AssertionError("expected a refusal");
   }
 
   private static <T> T await(Future<T> future) throws Exception {
