@@ -1,6 +1,6 @@
 package dev.hubbub.auth;
 
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,10 @@
 package dev.hubbub.auth;
 
 import dev.hubbub.config.HubConfig;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Failure;
-import dev.hubbub.feed.Rules;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Names;
+import dev.hubbub.protocol.Rules;
 import dev.hubbub.store.AccountStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,11 +1,12 @@
 package dev.hubbub.auth;
 
 import dev.hubbub.config.HubConfig;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Failure;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -16,7 +17,6 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import io.vertx.core.eventbus.ReplyException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.hubbub.auth;
 
 import dev.hubbub.config.HubConfig;
-import dev.hubbub.feed.Failure;
-import dev.hubbub.feed.Rules;
+import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Rules;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;

@@ -1,8 +1,8 @@
 package dev.hubbub.auth;
 
 import dev.hubbub.config.HubConfig;
-import dev.hubbub.feed.Failure;
-import dev.hubbub.feed.Rules;
+import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Rules;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,7 @@
 package dev.hubbub.auth;
 
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Failure;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;

@@ -2,9 +2,9 @@ package dev.hubbub.bridge;
 
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.auth.Identity;
-import dev.hubbub.feed.Failure;
-import dev.hubbub.feed.Rules;
 import dev.hubbub.limits.RateGate;
+import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Rules;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;

@@ -4,7 +4,7 @@ import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomPolicy;
 import dev.hubbub.cluster.FeedGaps;
 import dev.hubbub.config.HubConfig;
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.FeedEventCodec;
 import dev.hubbub.protocol.RoomEvent;

@@ -1,11 +1,11 @@
 package dev.hubbub.cluster;
 
 import dev.hubbub.auth.Identity;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Events;
+import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Events;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.RoomEvent;
-import dev.hubbub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

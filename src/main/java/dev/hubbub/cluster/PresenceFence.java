@@ -1,7 +1,7 @@
 package dev.hubbub.cluster;
 
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Events;
 import dev.hubbub.protocol.FeedEvent;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

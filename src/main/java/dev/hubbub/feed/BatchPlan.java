@@ -1,9 +1,10 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
-import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.RateGate;
+import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.EventRow;

@@ -1,5 +1,6 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.FeedEventCodec;
 import dev.hubbub.protocol.RoomEvent;

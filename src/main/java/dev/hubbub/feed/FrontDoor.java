@@ -1,5 +1,7 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;

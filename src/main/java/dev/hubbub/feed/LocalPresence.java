@@ -1,6 +1,7 @@
 package dev.hubbub.feed;
 
-import dev.hubbub.auth.Names;
+import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Names;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 

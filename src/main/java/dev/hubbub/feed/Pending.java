@@ -2,6 +2,7 @@ package dev.hubbub.feed;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.EventRow;

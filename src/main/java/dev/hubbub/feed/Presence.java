@@ -1,5 +1,6 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.protocol.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 

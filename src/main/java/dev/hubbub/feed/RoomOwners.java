@@ -1,5 +1,6 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 

@@ -5,6 +5,8 @@ import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.store.AppendConflict;
 import dev.hubbub.store.CidKey;

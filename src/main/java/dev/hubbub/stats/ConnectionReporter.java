@@ -1,8 +1,8 @@
 package dev.hubbub.stats;
 
 import dev.hubbub.cluster.Cluster;
-import dev.hubbub.feed.Addresses;
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 

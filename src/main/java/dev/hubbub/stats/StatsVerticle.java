@@ -2,10 +2,10 @@ package dev.hubbub.stats;
 
 import dev.hubbub.cluster.Cluster;
 import dev.hubbub.config.HubConfig;
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.RoomEvent;
-import dev.hubbub.feed.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;

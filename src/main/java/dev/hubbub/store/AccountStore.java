@@ -1,6 +1,6 @@
 package dev.hubbub.store;
 
-import dev.hubbub.auth.Names;
+import dev.hubbub.protocol.Names;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

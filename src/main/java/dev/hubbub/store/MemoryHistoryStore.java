@@ -1,6 +1,6 @@
 package dev.hubbub.store;
 
-import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.Events;
 import dev.hubbub.protocol.RoomEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

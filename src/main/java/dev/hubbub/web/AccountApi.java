@@ -2,10 +2,11 @@ package dev.hubbub.web;
 
 import dev.hubbub.auth.Authenticator;
 import dev.hubbub.auth.Credentials;
+import dev.hubbub.auth.Csrf;
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.auth.Identity;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Failure;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

@@ -1,15 +1,16 @@
 package dev.hubbub.web;
 
+import dev.hubbub.auth.Csrf;
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.cluster.Cluster;
 import dev.hubbub.feed.RoomOwners;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Failure;
-import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.ClientAddress;
+import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,6 +1,7 @@
 package dev.hubbub.auth;
 
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Names;
 import dev.hubbub.support.Accounts;
 import dev.hubbub.support.BusTestClient;
 import dev.hubbub.support.Forms;

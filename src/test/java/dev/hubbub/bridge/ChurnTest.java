@@ -1,12 +1,12 @@
 package dev.hubbub.bridge;
 
-import dev.hubbub.support.Logged;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.support.BusTestClient;
+import dev.hubbub.support.Logged;
 import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;

@@ -1,6 +1,6 @@
 package dev.hubbub.bridge;
 
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.support.BusTestClient;
 import dev.hubbub.support.SseTestClient;
 import dev.hubbub.support.TestHub;

@@ -2,9 +2,9 @@ package dev.hubbub.bridge;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomPolicy;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Disconnect;
+import dev.hubbub.protocol.Events;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.RoomEvent;
 import io.vertx.core.Promise;

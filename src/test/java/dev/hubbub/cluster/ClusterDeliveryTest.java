@@ -1,6 +1,6 @@
 package dev.hubbub.cluster;
 
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.support.Accounts;
 import dev.hubbub.support.BusTestClient;
 import dev.hubbub.support.SseTestClient;

@@ -1,6 +1,6 @@
 package dev.hubbub.cluster;
 
-import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.Events;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.RoomEvent;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package dev.hubbub.cluster;
 
 import dev.hubbub.auth.Identity;
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.support.HubProcess;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;

@@ -1,5 +1,6 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.support.WsTestClient;

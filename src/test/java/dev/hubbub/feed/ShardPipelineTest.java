@@ -2,6 +2,9 @@ package dev.hubbub.feed;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.config.ConfigLoader;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Events;
+import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.store.AppendConflict;
 import dev.hubbub.store.CidKey;

@@ -1,6 +1,5 @@
 package dev.hubbub.protocol;
 
-import dev.hubbub.feed.Events;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.hubbub.support;
 
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

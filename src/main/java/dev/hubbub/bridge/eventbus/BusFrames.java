@@ -1,7 +1,7 @@
 package dev.hubbub.bridge.eventbus;
 
-import dev.hubbub.feed.Failure;
-import dev.hubbub.feed.Rules;
+import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Rules;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;

@@ -3,10 +3,10 @@ package dev.hubbub.bridge.eventbus;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.bridge.SessionEngine;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Failure;
 import dev.hubbub.feed.RoomOwners;
-import dev.hubbub.feed.Rules;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Rules;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 

@@ -1,6 +1,6 @@
 package dev.hubbub.bridge.eventbus;
 
-import dev.hubbub.feed.Addresses;
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.FeedEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;

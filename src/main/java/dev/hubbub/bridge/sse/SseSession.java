@@ -2,10 +2,10 @@ package dev.hubbub.bridge.sse;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.bridge.FeedSession;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Events;
-import dev.hubbub.feed.Failure;
+import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Disconnect;
+import dev.hubbub.protocol.Events;
+import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Future;

@@ -2,9 +2,9 @@ package dev.hubbub.bridge.ws;
 
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.bridge.Client;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Failure;
-import dev.hubbub.feed.Rules;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Rules;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 

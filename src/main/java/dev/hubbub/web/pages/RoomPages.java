@@ -1,18 +1,18 @@
 package dev.hubbub.web.pages;
 
+import dev.hubbub.auth.Csrf;
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.RoomOwners;
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Failure;
 import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
-import dev.hubbub.feed.Rules;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Rules;
 import dev.hubbub.stats.Watchers;
-import dev.hubbub.web.Csrf;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package dev.hubbub.web.pages;
 
-import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.Events;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;

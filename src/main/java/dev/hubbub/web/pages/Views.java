@@ -1,7 +1,7 @@
 package dev.hubbub.web.pages;
 
 import dev.hubbub.bridge.sse.HtmlFragments;
-import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.Events;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;

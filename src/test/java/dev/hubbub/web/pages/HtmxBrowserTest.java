@@ -1,7 +1,7 @@
 package dev.hubbub.web.pages;
 
-import dev.hubbub.feed.Addresses;
-import dev.hubbub.feed.Events;
+import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.Events;
 import dev.hubbub.stats.ConnectionReporter;
 import dev.hubbub.support.StatsProbe;
 import dev.hubbub.support.TestHub;

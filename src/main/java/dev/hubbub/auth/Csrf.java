@@ -1,7 +1,5 @@
-package dev.hubbub.web;
+package dev.hubbub.auth;
 
-import dev.hubbub.auth.Credentials;
-import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.config.HubConfig;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -10,13 +8,13 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * CSRF protection by signed double-submit tokens bound to the login: a token is

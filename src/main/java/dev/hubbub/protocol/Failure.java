@@ -1,4 +1,4 @@
-package dev.hubbub.feed;
+package dev.hubbub.protocol;
 
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;

@@ -1,6 +1,5 @@
-package dev.hubbub.feed;
+package dev.hubbub.protocol;
 
-import dev.hubbub.auth.Names;
 
 import io.vertx.core.json.JsonObject;
 

@@ -1,9 +1,8 @@
-package dev.hubbub.auth;
+package dev.hubbub.protocol;
 
 import com.ibm.icu.lang.UCharacter;
 import com.ibm.icu.lang.UProperty;
 import com.ibm.icu.text.SpoofChecker;
-import dev.hubbub.feed.Failure;
 
 import java.text.Normalizer;
 import java.util.Locale;

@@ -1,4 +1,5 @@
-package dev.hubbub.feed;
+package dev.hubbub.protocol;
+
 
 /**
  * Every event-bus address Hubbub uses. Commands are request/reply; room feeds are publish-only.
