@@ -113,7 +113,7 @@ public class AccountsVerticle extends VerticleBase {
           if (created == AccountStore.Insert.LOOK_ALIKE) {
             return Future.failedFuture(Failure.conflict("username '" + username + "' looks like a registered name: pick another"));
           }
-          users.remove(AccountStore.key(username));
+          users.remove(Names.key(username));
           lookAlikes.remove(Names.skeleton(username));
           vertx.eventBus().publish(Addresses.ACCOUNT_CREATED, new JsonObject().put("username", username));
           return user(new JsonObject().put("username", username));
@@ -124,7 +124,7 @@ public class AccountsVerticle extends VerticleBase {
     String username = Rules.string(body, "username");
     String password = Rules.string(body, "password");
     String address = body.getValue("address") instanceof String a ? a : null;
-    String key = AccountStore.key(username);
+    String key = Names.key(username);
     long now = System.currentTimeMillis();
     long wait = throttle.retryAfterMs(key, address, now);
     if (wait > 0) {
@@ -154,7 +154,7 @@ public class AccountsVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> lookUp(String username) {
-    String key = AccountStore.key(username);
+    String key = Names.key(username);
     if (users.containsKey(key)) {
       return Future.succeededFuture(users.get(key));
     }
@@ -196,7 +196,7 @@ public class AccountsVerticle extends VerticleBase {
    */
   private JsonObject view(AccountStore.User stored) {
     Set<String> roles = new LinkedHashSet<>(stored.roles());
-    if (config.admins().stream().anyMatch(a -> AccountStore.key(a).equals(AccountStore.key(stored.username())))) {
+    if (config.admins().stream().anyMatch(a -> Names.key(a).equals(Names.key(stored.username())))) {
       roles.add(HubConfig.Auth.ADMIN);
     }
     return new JsonObject().put("username", stored.username()).put("roles", new JsonArray(new ArrayList<>(roles)))

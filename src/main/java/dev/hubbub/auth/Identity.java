@@ -2,6 +2,7 @@ package dev.hubbub.auth;
 
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Names;
 import dev.hubbub.protocol.Rules;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,13 @@ import java.util.List;
  *                  by its name, which a later account may hold
  */
 public record Identity(String username, boolean guest, List<String> roles, long expiresAt, String account) {
+
+  /**
+   * The hub itself reading a room to fill a feed's gap or re-announce a moved roster: it reads every room,
+   * members-only ones too, as each fan-out still filters its own sessions.
+   */
+  public static final Identity BACKFILL = user("hubbub-backfill", null, List.of("admin"), 0);
+
 
   public static final String USERNAME = "username";
   public static final String GUEST = "guest";
@@ -94,5 +102,13 @@ public record Identity(String username, boolean guest, List<String> roles, long 
       throw Failure.badRequest("missing field 'username'");
     }
     return username;
+  }
+
+  /** The key {@code who}'s message rate is counted under, or null when it is not known (yet). */
+  public static String rateKey(Identity who) {
+    if (who == null || who.username() == null) {
+      return null;
+    }
+    return (who.guest() ? "guest:" : "user:") + Names.key(who.username());
   }
 }

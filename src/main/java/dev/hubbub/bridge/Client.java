@@ -172,7 +172,7 @@ public final class Client implements SessionEngine.Member {
     if (rate == null) {
       rate = new RateGate(connections.limits, connections.settings, System.nanoTime());
     }
-    switch (rate.message(RateGate.keyOf(identity), System.nanoTime())) {
+    switch (rate.message(Identity.rateKey(identity), System.nanoTime())) {
       case REFUSE -> {
         transport.refused(Failure.TOO_MANY, RateGate.REFUSED);
         return false;

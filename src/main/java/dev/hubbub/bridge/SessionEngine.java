@@ -2,13 +2,12 @@ package dev.hubbub.bridge;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomPolicy;
-import dev.hubbub.cluster.FeedGaps;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.FeedEventCodec;
+import dev.hubbub.protocol.Names;
 import dev.hubbub.protocol.RoomEvent;
-import dev.hubbub.store.AccountStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -49,7 +48,7 @@ public final class SessionEngine {
   /** A connection (or a transport's set of them), as far as account deletion goes. */
   public interface Member {
     /**
-     * The account with {@link AccountStore#key} {@code accountKey} was deleted: a connection that acts for
+     * The account with {@link Names#key} {@code accountKey} was deleted: a connection that acts for
      * it is cut at once (told why), whatever its token's expiry.
      */
     void accountDeleted(String accountKey);
@@ -149,7 +148,7 @@ public final class SessionEngine {
     if (username == null) {
       return;
     }
-    String key = AccountStore.key(username);
+    String key = Names.key(username);
     for (Member member : members.toArray(new Member[0])) {
       member.accountDeleted(key);
     }
@@ -176,7 +175,7 @@ public final class SessionEngine {
   /** Whether {@code identity} is the registered account with key {@code accountKey}. */
   public static boolean isAccount(Identity identity, String accountKey) {
     return identity != null && !identity.guest() && identity.username() != null
-        && AccountStore.key(identity.username()).equals(accountKey);
+        && Names.key(identity.username()).equals(accountKey);
   }
 
   /** The core publishes typed events; JSON (a tool, a test, an older node) is typed here, anything else dropped. */

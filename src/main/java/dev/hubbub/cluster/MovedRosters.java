@@ -1,5 +1,6 @@
 package dev.hubbub.cluster;
 
+import dev.hubbub.auth.Identity;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Events;
 import dev.hubbub.protocol.FeedEvent;
@@ -103,7 +104,7 @@ final class MovedRosters {
     if (names == null || !cluster.owners().ownedHere(room)) {
       return;
     }
-    bus.<JsonObject>request(cluster.coreAddress(Addresses.ROSTER), FeedGaps.READER.into(new JsonObject().put("room", room)),
+    bus.<JsonObject>request(cluster.coreAddress(Addresses.ROSTER), Identity.BACKFILL.into(new JsonObject().put("room", room)),
         new DeliveryOptions().setLocalOnly(true)).onSuccess(reply -> {
           List<String> present = reply.body().getJsonArray("users", new JsonArray()).stream().map(String::valueOf).toList();
           names.removeAll(present);

@@ -1,5 +1,6 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.auth.Identity;
 import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
@@ -56,7 +57,7 @@ final class BatchPlan {
       }
       String room = p.room();
       long head = next.containsKey(room) ? next.get(room) : heads.get(room);
-      if (head == 0 && !limits.tryCreateRoom(abuse, RateGate.keyOf(p.who),
+      if (head == 0 && !limits.tryCreateRoom(abuse, Identity.rateKey(p.who),
           ClientAddress.of(p.command.body()), System.nanoTime())) {
         p.refused = new Failure.Rejected(Failure.TOO_MANY, "too many new rooms: try again later, or write in an existing room");
         continue;

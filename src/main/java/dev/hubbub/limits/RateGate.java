@@ -1,8 +1,6 @@
 package dev.hubbub.limits;
 
-import dev.hubbub.auth.Identity;
 import dev.hubbub.metrics.HubMetrics;
-import dev.hubbub.store.AccountStore;
 
 /**
  * The message rate of one connection, whatever its transport: its own token bucket, then its identity's
@@ -28,14 +26,6 @@ public final class RateGate {
     this.limits = limits;
     this.settings = settings;
     this.bucket = new TokenBucket(settings.messagesPerSecond(), settings.messageBurst(), now);
-  }
-
-  /** The key an identity's rate is counted under, or null when it is not known (yet). */
-  public static String keyOf(Identity who) {
-    if (who == null || who.username() == null) {
-      return null;
-    }
-    return (who.guest() ? "guest:" : "user:") + AccountStore.key(who.username());
   }
 
   /** One message from this connection acting as {@code identity} (null: not known yet, only the connection counts). */

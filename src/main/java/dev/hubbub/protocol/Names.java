@@ -21,6 +21,11 @@ import java.util.regex.Pattern;
  */
 public final class Names {
 
+  /** Names are unique ignoring case and compatibility forms: this is the key a name is stored and looked up under. */
+  public static String key(String username) {
+    return Normalizer.normalize(username, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+  }
+
   /** Combining marks on Latin, Greek and Cyrillic letters: an accent or dot does not make another name. */
   private static final Pattern MARKS = Pattern.compile("(?<=[\\p{IsLatin}\\p{IsGreek}\\p{IsCyrillic}])\\p{Mn}+");
 

@@ -47,14 +47,9 @@ public final class AccountStore {
     this.pool = pool;
   }
 
-  /** Names are unique ignoring case and compatibility forms: this is the key a name is stored and looked up under. */
-  public static String key(String username) {
-    return Normalizer.normalize(username, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-  }
-
   /** The user named {@code username} in any case, or null. */
   public Future<User> user(String username) {
-    return pool.preparedQuery(Sql.USER).execute(Tuple.of(key(username))).map(rows -> {
+    return pool.preparedQuery(Sql.USER).execute(Tuple.of(Names.key(username))).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
@@ -74,7 +69,7 @@ public final class AccountStore {
   public Future<Insert> insertUser(String username, String passwordHash) {
     String skeleton = Names.skeleton(username);
     return pool.preparedQuery(Sql.INSERT_USER)
-        .execute(Tuple.of(key(username), username, passwordHash, System.currentTimeMillis(), UUID.randomUUID().toString(), skeleton))
+        .execute(Tuple.of(Names.key(username), username, passwordHash, System.currentTimeMillis(), UUID.randomUUID().toString(), skeleton))
         .map(rows -> Insert.CREATED)
         // A unique index refused it, unless the database failed otherwise: tell them apart.
         .recover(e -> user(username).compose(existing -> existing != null ? Future.succeededFuture(Insert.TAKEN)
@@ -100,7 +95,7 @@ public final class AccountStore {
 
   /** Removes the user and their room memberships; rooms they created stay owned by nobody living. False when there was no such user. */
   public Future<Boolean> deleteUser(String username) {
-    return pool.withTransaction(conn -> conn.preparedQuery(Sql.USER).execute(Tuple.of(key(username))).compose(rows -> {
+    return pool.withTransaction(conn -> conn.preparedQuery(Sql.USER).execute(Tuple.of(Names.key(username))).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(false);
       }
@@ -118,7 +113,7 @@ public final class AccountStore {
 
   /** Records the registered user {@code creator} as the owner of a public room; false when someone already owns it (or no such user). */
   public Future<Boolean> claimRoom(String room, String creator) {
-    return pool.preparedQuery(Sql.INSERT_ROOM).execute(Tuple.of(room, false, System.currentTimeMillis(), key(creator)))
+    return pool.preparedQuery(Sql.INSERT_ROOM).execute(Tuple.of(room, false, System.currentTimeMillis(), Names.key(creator)))
         .map(rows -> rows.rowCount() > 0)
         .recover(e -> room(room).compose(existing -> existing != null ? Future.succeededFuture(false) : Future.failedFuture(e)));
   }
@@ -131,14 +126,14 @@ public final class AccountStore {
   public Future<Room> setAccess(String room, String creator, boolean assign, boolean membersOnly, List<String> members) {
     return pool.withTransaction(conn -> conn.preparedQuery(Sql.ROOM).execute(Tuple.of(room)).compose(rows -> {
       Future<?> upsert = rows.size() == 0
-          ? conn.preparedQuery(Sql.INSERT_ROOM).execute(Tuple.of(room, membersOnly, System.currentTimeMillis(), key(creator)))
+          ? conn.preparedQuery(Sql.INSERT_ROOM).execute(Tuple.of(room, membersOnly, System.currentTimeMillis(), Names.key(creator)))
           : conn.preparedQuery(Sql.UPDATE_ROOM).execute(Tuple.of(membersOnly, room));
       return upsert
           .compose(v -> assign && rows.size() > 0
-              ? conn.preparedQuery(Sql.ASSIGN_ROOM).execute(Tuple.of(key(creator), key(creator), room)) : Future.succeededFuture())
+              ? conn.preparedQuery(Sql.ASSIGN_ROOM).execute(Tuple.of(Names.key(creator), Names.key(creator), room)) : Future.succeededFuture())
           .compose(v -> conn.preparedQuery(Sql.CLEAR_ROOM_MEMBERS).execute(Tuple.of(room)))
           .compose(v -> members.isEmpty() ? Future.succeededFuture()
-              : conn.preparedQuery(Sql.INSERT_ROOM_MEMBER).executeBatch(members.stream().map(m -> Tuple.of(room, key(m))).toList()))
+              : conn.preparedQuery(Sql.INSERT_ROOM_MEMBER).executeBatch(members.stream().map(m -> Tuple.of(room, Names.key(m))).toList()))
           .compose(v -> room(conn, room));
     }));
   }

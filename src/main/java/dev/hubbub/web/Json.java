@@ -1,7 +1,7 @@
 package dev.hubbub.web;
 
-import dev.hubbub.feed.Utf8;
 import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.Utf8;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -2,6 +2,7 @@ package dev.hubbub.web;
 
 import dev.hubbub.auth.Csrf;
 import dev.hubbub.auth.HttpAuth;
+import dev.hubbub.auth.Identity;
 import dev.hubbub.cluster.Cluster;
 import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.limits.ClientAddress;
@@ -150,7 +151,7 @@ final class RestApi {
     auth.author(ctx.request(), body.getValue("username"))
         .compose(who -> {
           // An identity's rate counts over every transport; a request has no connection of its own to limit.
-          String key = RateGate.keyOf(who);
+          String key = Identity.rateKey(who);
           if (key != null && !Limits.of(vertx).tryMessage(limits, key, System.nanoTime())) {
             return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED));
           }

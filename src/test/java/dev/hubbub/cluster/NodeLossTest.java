@@ -163,9 +163,9 @@ class NodeLossTest {
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(5000);
     List<Future<?>> answers = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      answers.add(bus.request(Addresses.HISTORY, FeedGaps.READER.into(new JsonObject().put("room", room).put("since", 0)), quick));
+      answers.add(bus.request(Addresses.HISTORY, Identity.BACKFILL.into(new JsonObject().put("room", room).put("since", 0)), quick));
       answers.add(bus.request(Addresses.ACCESS, Identity.guest("dora" + i).into(new JsonObject().put("room", room)), quick));
-      answers.add(bus.request(Addresses.MESSAGES, FeedGaps.READER.into(new JsonObject().put("room", room)), quick));
+      answers.add(bus.request(Addresses.MESSAGES, Identity.BACKFILL.into(new JsonObject().put("room", room)), quick));
     }
     return Future.all(answers).<Void>mapEmpty()
         .recover(e -> Future.failedFuture(new AssertionError("a read on a survivor was not answered: " + e.getMessage(), e)));

@@ -257,7 +257,7 @@ public final class RoomPages {
 
   /** Sends the chat command as {@code who}; the core checks the name, the room and the text and answers {@code {id, seq, ts}}. */
   private Future<JsonObject> chat(String room, Identity who, Object text, io.vertx.core.net.SocketAddress from) {
-    String rateKey = RateGate.keyOf(who);
+    String rateKey = Identity.rateKey(who);
     if (rateKey != null && !Limits.of(vertx).tryMessage(config.abuse(), rateKey, System.nanoTime())) {
       return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED)); // the same identity rate as REST
     }

@@ -1,4 +1,4 @@
-package dev.hubbub.cluster;
+package dev.hubbub.bridge;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.metrics.HubMetrics;
@@ -37,8 +37,6 @@ import java.util.Map;
 public final class FeedGaps {
 
   private static final Logger log = LoggerFactory.getLogger(FeedGaps.class);
-  /** Reads gaps for every room the fan-out carries, members-only ones too: the fan-out filters sessions itself. */
-  static final Identity READER = Identity.user("hubbub-backfill", null, List.of("admin"), 0);
 
   /** Where the missing events come from: the persisted events of {@code room} after {@code since}, in seq order. */
   public interface Backfill {
@@ -67,12 +65,12 @@ public final class FeedGaps {
 
   /** Guards for a bridge instance on {@code vertx}: active on a clustered node, a pass-through otherwise. */
   public static FeedGaps of(Vertx vertx) {
-    return new FeedGaps(history(vertx), Cluster.of(vertx).isPresent());
+    return new FeedGaps(history(vertx), vertx.isClustered());
   }
 
   static Backfill history(Vertx vertx) {
     return (room, since) -> vertx.eventBus().<JsonObject>request(Addresses.HISTORY,
-            READER.into(new JsonObject().put("room", room).put("since", since)))
+            Identity.BACKFILL.into(new JsonObject().put("room", room).put("since", since)))
         .map(reply -> reply.body().getJsonArray("messages", new JsonArray()).stream().map(JsonObject.class::cast).toList());
   }
 

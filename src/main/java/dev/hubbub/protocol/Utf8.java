@@ -1,4 +1,4 @@
-package dev.hubbub.feed;
+package dev.hubbub.protocol;
 
 import io.vertx.core.buffer.Buffer;
 

@@ -1,4 +1,4 @@
-package dev.hubbub.cluster;
+package dev.hubbub.bridge;
 
 import dev.hubbub.protocol.Events;
 import dev.hubbub.protocol.FeedEvent;
