@@ -22,8 +22,12 @@ final class FeedPublisher {
 
   /** Publishes {@code event} on its room's feed; returns the published instance (its wire forms are shared). */
   FeedEvent publish(String room, RoomEvent event) {
-    FeedEvent typed = new FeedEvent(event);
-    bus.publish(Addresses.roomFeed(room), typed);
-    return typed;
+    return publish(new FeedEvent(event));
+  }
+
+  /** Publishes {@code event} on its room's feed. */
+  FeedEvent publish(FeedEvent event) {
+    bus.publish(Addresses.roomFeed(event.room()), event);
+    return event;
   }
 }

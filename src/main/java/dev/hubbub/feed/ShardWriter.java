@@ -254,9 +254,12 @@ final class ShardWriter {
         notStored(p);
       }
     } else if (p.written && stored) {
-      FeedEvent published = feed.publish(p.room(), p.event);
-      // The same instance for observers such as the dashboard, which must not show what a members-only room says.
+      // Stored first: every shard's cached reads forget the room before any bridge can see the event on
+      // its feed and ask for history (LatestReads). The same instance for observers such as the
+      // dashboard, which must not show what a members-only room says.
+      FeedEvent published = new FeedEvent(p.event);
       vertx.eventBus().publish(Addresses.STORED, published, p.access.membersOnly() ? PRIVATE : PUBLIC);
+      feed.publish(published);
       p.command.reply(Pending.ack(p.event));
     } else {
       notStored(p);

@@ -78,6 +78,13 @@ public interface HistoryStore {
   Future<List<JsonObject>> messages(MessageQuery query);
 
   /**
+   * An event of {@code room} was stored, by this node or another: forget what was read of it. Called on
+   * this store's context; the default keeps nothing.
+   */
+  default void changed(String room) {
+  }
+
+  /**
    * A write failed: let go of connections that may be dead, so the store heals when the database comes
    * back. Called on the writer's context; the default does nothing.
    */

@@ -32,7 +32,10 @@ public final class HistoryStores {
     return on(vertx, pool, config, null);
   }
 
-  /** As {@link #on(Vertx, Pool, HubConfig)}, its appends written by {@code commits} when that is not null. */
+  /**
+   * As {@link #on(Vertx, Pool, HubConfig)}, its appends written by {@code commits} when that is not null,
+   * and its latest reads kept ({@link LatestReads}) until {@link HistoryStore#changed} says otherwise.
+   */
   public static HistoryStore on(Vertx vertx, Pool pool, HubConfig config, CommitGroup commits) {
     if (config.db().inMemory()) {
       log.warn("db.url is \"memory\": history is kept in memory only and lost on restart");
@@ -40,7 +43,7 @@ public final class HistoryStores {
     }
     // After a failed write the store replaces its pool (connections an outage killed stay dead); the
     // replacement needs no migration.
-    return new JdbcHistoryStore(pool, () -> Databases.connect(vertx, config.db()), commits);
+    return new LatestReads(new JdbcHistoryStore(pool, () -> Databases.connect(vertx, config.db()), commits));
   }
 
   /**
