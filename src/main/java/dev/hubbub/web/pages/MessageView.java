@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
  */
 public record MessageView(String id, long seq, String username, String text, long ts, boolean edited, boolean deleted) {
 
+  private static final long DAY_MS = 86_400_000L;
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DATED = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", java.util.Locale.ROOT)
       .withZone(ZoneOffset.UTC);
@@ -48,9 +49,9 @@ public record MessageView(String id, long seq, String username, String text, lon
    * the reader's zone. pages.js replaces it with local time, as the chat client shows it.
    */
   public String time() {
-    Instant at = Instant.ofEpochMilli(ts);
-    boolean today = at.atZone(ZoneOffset.UTC).toLocalDate().equals(java.time.LocalDate.now(ZoneOffset.UTC));
-    return (today ? CLOCK : DATED).format(at);
+    // UTC days by arithmetic: LocalDate.now(ZoneOffset.UTC) builds new zone rules on every call.
+    boolean today = Math.floorDiv(ts, DAY_MS) == Math.floorDiv(System.currentTimeMillis(), DAY_MS);
+    return (today ? CLOCK : DATED).format(Instant.ofEpochMilli(ts));
   }
 
   public String timestamp() {

@@ -1,5 +1,6 @@
 package dev.hubbub.web.pages;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -10,6 +11,10 @@ final class Pages {
   }
 
   static void html(RoutingContext ctx, int status, String html) {
+    html(ctx, status, Buffer.buffer(html));
+  }
+
+  static void html(RoutingContext ctx, int status, Buffer html) {
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")
           .putHeader("Cache-Control", "no-store").end(html);

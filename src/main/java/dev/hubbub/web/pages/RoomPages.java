@@ -25,6 +25,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +40,8 @@ import java.util.List;
  * redirect back to the page, POST-redirect-GET) and JSON (answered with {@code {id, seq, ts}}).
  */
 public final class RoomPages {
+
+  private static final Logger log = LoggerFactory.getLogger(RoomPages.class);
 
   /** Remembers the name a guest typed in the form. */
   static final String USERNAME_COOKIE = "hubbub_username";
@@ -170,14 +175,15 @@ public final class RoomPages {
     String room = form.room();
     Future.all(request(Addresses.HISTORY, reader.into(new JsonObject().put("room", room))),
             request(Addresses.ROSTER, reader.into(new JsonObject().put("room", room))))
-        .onSuccess(replies -> {
+        .map(replies -> {
           Message<JsonObject> history = replies.resultAt(0);
           Message<JsonObject> roster = replies.resultAt(1);
           List<JsonObject> events = history.body().getJsonArray("messages").stream().map(JsonObject.class::cast).toList();
-          RoomView view = new RoomView(room, Transcript.fold(events), Views.users(roster.body()), form, views.assets(),
-              history.body().getString("epoch", ""), Watchers.of(vertx).count(room));
-          Pages.html(ctx, status, views.room(view));
+          return views.room(new RoomView(room, Transcript.fold(events), Views.users(roster.body()), form, views.assets(),
+              history.body().getString("epoch", ""), Watchers.of(vertx).count(room)));
         })
+        // A page that fails to render is answered too (500), never left hanging.
+        .onSuccess(page -> Pages.html(ctx, status, page))
         .onFailure(e -> errorPage(ctx, e));
   }
 
@@ -280,7 +286,11 @@ public final class RoomPages {
   }
 
   private void errorPage(RoutingContext ctx, Throwable failure) {
-    Pages.html(ctx, Failure.codeOf(failure), views.error(Failure.codeOf(failure), Failure.messageOf(failure)));
+    int status = Failure.codeOf(failure);
+    if (status == 500) {
+      log.error("{} failed", ctx.request().path(), failure);
+    }
+    Pages.html(ctx, status, views.error(status, Failure.messageOf(failure)));
   }
 
   private static String room(RoutingContext ctx) {

@@ -5,6 +5,8 @@ import dev.hubbub.protocol.Events;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import gg.jte.output.Utf8ByteOutput;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
@@ -39,8 +41,14 @@ public final class Views implements HtmlFragments {
     return render("fragments/watchers.jte", Map.of("room", room, "count", count));
   }
 
-  public String room(RoomView view) {
-    return render("pages/room.jte", Map.of("view", view));
+  /**
+   * The room page, the hottest page, rendered straight to UTF-8 bytes: its static parts are encoded once
+   * at build time (jte's binary static content), and nothing is encoded again on the way out.
+   */
+  public Buffer room(RoomView view) {
+    Utf8ByteOutput out = new Utf8ByteOutput();
+    engine.render("pages/room.jte", Map.of("view", view), out);
+    return Buffer.buffer(out.toByteArray());
   }
 
   /** {@code stats} is null when the reader may not see the figures (guests are not admitted and nobody is logged in). */
