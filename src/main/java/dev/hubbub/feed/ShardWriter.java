@@ -67,6 +67,7 @@ final class ShardWriter {
   /** The after-commit durability check (the H2 file still exists); fails to refuse acks. */
   private final Supplier<Future<Void>> afterCommit;
   private final Map<String, Long> heads;
+  private final WriteOutage outage;
   private List<Pending> queued = new ArrayList<>();
   /** Rooms with a batch outstanding. */
   private final Set<String> busy = new HashSet<>();
@@ -81,6 +82,7 @@ final class ShardWriter {
       Supplier<Future<Void>> afterCommit) {
     this.vertx = vertx;
     this.shard = shard;
+    this.outage = new WriteOutage(shard);
     this.store = store;
     this.access = access;
     this.feed = new FeedPublisher(vertx.eventBus());
@@ -168,6 +170,7 @@ final class ShardWriter {
           }
           if (result.succeeded()) {
             heads.putAll(plan[0].next);
+            outage.recovered();
           } else {
             // A failed commit may still have landed (the answer was lost): read these heads again next time.
             batch.forEach(p -> heads.remove(p.room()));
@@ -177,7 +180,7 @@ final class ShardWriter {
               store.failed();
               vertx.eventBus().publish(STORE_FAILED, shard);
             }
-            log.error("writing a batch of {} commands failed: {}", batch.size(), result.cause().getMessage());
+            outage.failed(batch.size(), result.cause());
           }
           for (Pending p : batch) {
             answer(p, result.succeeded());
