@@ -184,12 +184,12 @@ public class CommandRouter extends VerticleBase {
   }
 
   /** Whether {@code command} joins its session to the room: a JOIN, or a SUBSCRIBE with {@code join: true}. */
-  private static boolean joins(String command, JsonObject body) {
+  static boolean joins(String command, JsonObject body) {
     return Addresses.JOIN.equals(command) || Addresses.SUBSCRIBE.equals(command) && Boolean.TRUE.equals(body.getValue("join"));
   }
 
   /** The JOIN that makes the same member again ({@link #rejoin}): a subscribe's history fields left out. */
-  private static JsonObject asJoin(JsonObject body) {
+  static JsonObject asJoin(JsonObject body) {
     JsonObject join = body.copy();
     SUBSCRIBE_ONLY.forEach(join::remove);
     return join;
