@@ -5,6 +5,7 @@ import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.support.Accounts;
+import dev.hubbub.support.TempDb;
 import dev.hubbub.support.TestHub;
 import dev.hubbub.protocol.RoomEvent;
 import io.vertx.core.Future;
@@ -23,6 +24,9 @@ import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -237,6 +241,37 @@ class SubscribeCommandTest {
                   });
                   return null;
                 })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @Test
+  void aHistoryThatCannotBeReadIsSaidAndTheJoinStands(Vertx vertx, VertxTestContext ctx) {
+    EventBus bus = vertx.eventBus();
+    String url = TempDb.freshH2Url();
+    TestHub.start(vertx, new JsonObject().put("db", new JsonObject().put("url", url)))
+        .compose(hub -> posts(bus, "cellar", 1))
+        // Once in and out: the pool holds a connection, and presence keeps bob's verdict (the accounts need no database then).
+        .compose(v -> request(bus, Addresses.SUBSCRIBE, join(BOB, "cellar", "s-warm")))
+        .compose(v -> request(bus, Addresses.LEAVE, new JsonObject().put("room", "cellar").put("session", "s-warm")))
+        // The embedded database is shared by every connection in this JVM: closing it cuts the hub's pool.
+        .compose(v -> vertx.executeBlocking(() -> {
+          try (Connection db = DriverManager.getConnection(url, "sa", ""); Statement sql = db.createStatement()) {
+            sql.execute("SHUTDOWN");
+          }
+          return null;
+        }))
+        .compose(v -> request(bus, Addresses.SUBSCRIBE, join(BOB, "cellar", "s-bob")))
+        .compose(reply -> request(bus, Addresses.ROSTER, new JsonObject().put("room", "cellar")).map(roster -> {
+          ctx.verify(() -> {
+            JsonObject unread = reply.getJsonObject("historyError");
+            assertTrue(unread != null && unread.getInteger("code") >= 500, "the read failed and says so: " + reply.encode());
+            assertFalse(reply.containsKey("messages"), reply.encode());
+            assertEquals(new JsonArray().add("bob"), reply.getJsonArray("users"));
+            assertEquals(new JsonArray().add("bob"), roster.getJsonArray("users"), "the join stands");
+          });
+          return null;
+        }))
         .onComplete(ctx.succeedingThenComplete());
   }
 
