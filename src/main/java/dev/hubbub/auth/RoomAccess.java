@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Asks the core ({@link Addresses#ACCESS}) what an identity may do in a room. The core's own commands use
- * it before they act; a bridge uses it before it subscribes a client to a room feed. Callable from any
+ * it before they act, and the room page before it renders (bridges subscribe through {@link Addresses#SUBSCRIBE},
+ * which decides access in the core). Callable from any
  * event loop: it only sends a request and completes on the caller's context.
  */
 public final class RoomAccess {

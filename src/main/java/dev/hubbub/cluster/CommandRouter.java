@@ -29,14 +29,15 @@ import java.util.Set;
  * Sends each room's commands to the node that owns the room, one instance per clustered node.
  *
  * <p><b>Front door</b> (this node's bridges and bus clients): a local consumer on each public per-room
- * address ({@link Addresses#CHAT}, EDIT, DELETE, JOIN, LEAVE, ROSTER) forwards the command, headers and
+ * address ({@link Addresses#CHAT}, EDIT, DELETE, JOIN, SUBSCRIBE, LEAVE, ROSTER) forwards the command, headers and
  * all, to {@code hubbub.node.<owner>.<address>} and relays the answer, failure code included. A command
  * without a valid room goes to this node's core, which refuses it as a single hub would. {@link Addresses#ROOMS}
  * asks every member and keeps each room from its owner.
  *
  * <p><b>Owner side</b>: {@code hubbub.node.<me>.<address>} hands the command to this node's core
- * ({@link Cluster#serve}). JOINs carry their origin node ({@link #ORIGIN}), so the owner knows which
- * members to drop when a node dies.
+ * ({@link Cluster#serve}). JOINs (and SUBSCRIBEs that join) carry their origin node ({@link #ORIGIN}), so
+ * the owner knows which members to drop when a node dies; the front door keeps each as the plain JOIN
+ * it re-makes at a room's new owner, so a move re-joins its members without replaying their history.
  *
  * <p><b>Membership changes</b> (after {@link #SETTLE_MS}, so every node's view has caught up): the owner
  * side makes the sessions of dead nodes leave (rosters heal with the usual {@code left} and {@code roster}
@@ -53,7 +54,9 @@ public class CommandRouter extends VerticleBase {
   /** Header on a forwarded command: the node whose client sent it. */
   public static final String ORIGIN = "hubbub-origin";
   static final List<String> ROOM_COMMANDS = List.of(Addresses.CHAT, Addresses.EDIT, Addresses.DELETE, Addresses.JOIN,
-      Addresses.LEAVE, Addresses.ROSTER);
+      Addresses.SUBSCRIBE, Addresses.LEAVE, Addresses.ROSTER);
+  /** The fields of a {@link Addresses#SUBSCRIBE} that a plain re-join leaves out: after a move the member joins again, the history stays. */
+  private static final List<String> SUBSCRIBE_ONLY = List.of("join", "since", "epoch", "limit");
   static final long SETTLE_MS = 500;
   static final long ROOMS_TIMEOUT_MS = 3000;
   /** A re-join unanswered this long is sent again (a lost one would leave its member out of the roster). */
@@ -142,8 +145,8 @@ public class CommandRouter extends VerticleBase {
         vertx.setTimer(SETTLE_MS, id -> route(command, msg, false));
         return;
       }
-      if (reply.succeeded() && Addresses.JOIN.equals(command) && membership.session() != null) {
-        Joined joined = new Joined(body.copy(), owner);
+      if (reply.succeeded() && joins(command, body) && membership.session() != null) {
+        Joined joined = new Joined(asJoin(body), owner);
         joinedHere.put(membership, joined);
         String now = cluster.owners().owner(room);
         if (now != null && !now.equals(owner)) {
@@ -166,7 +169,7 @@ public class CommandRouter extends VerticleBase {
       if (msg.body() instanceof JsonObject body && body.getString("session") != null) {
         Membership membership = new Membership(body.getString("room"), body.getString("session"));
         String origin = msg.headers().get(ORIGIN);
-        if (Addresses.JOIN.equals(command) && reply.succeeded() && origin != null) {
+        if (joins(command, body) && reply.succeeded() && origin != null) {
           origins.put(membership, origin);
           String before = msg.headers().get(MovedRosters.BEFORE);
           if (before != null) {
@@ -178,6 +181,18 @@ public class CommandRouter extends VerticleBase {
       }
       relay(msg, reply);
     });
+  }
+
+  /** Whether {@code command} joins its session to the room: a JOIN, or a SUBSCRIBE with {@code join: true}. */
+  static boolean joins(String command, JsonObject body) {
+    return Addresses.JOIN.equals(command) || Addresses.SUBSCRIBE.equals(command) && Boolean.TRUE.equals(body.getValue("join"));
+  }
+
+  /** The JOIN that makes the same member again ({@link #rejoin}): a subscribe's history fields left out. */
+  static JsonObject asJoin(JsonObject body) {
+    JsonObject join = body.copy();
+    SUBSCRIBE_ONLY.forEach(join::remove);
+    return join;
   }
 
   private void forward(String address, Message<Object> msg, io.vertx.core.Handler<AsyncResult<Message<Object>>> then) {

@@ -21,15 +21,43 @@ import java.util.List;
  * Answers the read commands ({@link Addresses#HISTORY}, {@link Addresses#MESSAGES}) from the store.
  * Reads see only committed events, and events are published after commit, so a bridge that subscribes
  * to a feed before it asks for history misses nothing in between. Both need read access to the room.
+ *
+ * <p>{@link #READ} is the same history read for a caller in the core that has decided access already
+ * (presence, answering {@link Addresses#SUBSCRIBE}): a typed {@link Read} in, a typed {@link Page} out,
+ * both passed as they are ({@link LocalCodec}), on a node-local address no bridge client can reach.
  */
 final class HistoryQueries {
+
+  /** Local only: {@link Read} → {@link Page}, no access check. Each shard consumes it on its shard address and here. */
+  static final String READ = "hubbub.history.read";
 
   private final EventBus bus;
   private final HistoryStore store;
   private final HubConfig.History limits;
   private final AccessCache access;
 
-  private record Page(List<JsonObject> events, boolean truncated) {
+  /**
+   * What a history read asks: the events after {@code since} (in the client's {@code epoch}, null: not
+   * checked), or, without {@code since}, the latest {@code limit} (null: the replay limit; 0: the epoch only).
+   */
+  record Read(String room, Long since, String epoch, Long limit) {
+
+    /** The history fields of {@code body} ({@code since?, epoch?, limit?}); a bad one is a 400. */
+    static Read of(String room, JsonObject body) {
+      Long since = Rules.optionalResumePoint(body, "since");
+      String epoch = Rules.optionalEpoch(body.getValue("epoch"), "field 'epoch'");
+      return new Read(room, since, epoch, Rules.optionalSeq(body, "limit"));
+    }
+  }
+
+  /** A history reply: events oldest first, whether it does not continue right after {@code since}, the room's epoch. */
+  record Page(List<JsonObject> events, boolean truncated, String epoch) {
+
+    /** Puts {@code messages}, {@code truncated} and {@code epoch} ({@code ""} while the room has no history) on {@code reply}. */
+    JsonObject into(JsonObject reply) {
+      return reply.put("messages", new JsonArray(new ArrayList<>(events))).put("truncated", truncated)
+          .put("epoch", epoch == null ? "" : epoch);
+    }
   }
 
   HistoryQueries(EventBus bus, HistoryStore store, HubConfig.History limits, AccessCache access) {
@@ -48,31 +76,33 @@ final class HistoryQueries {
     try {
       JsonObject body = msg.body();
       String room = Rules.room(body);
-      Long since = Rules.optionalResumePoint(body, "since");
-      String epoch = Rules.optionalEpoch(body.getValue("epoch"), "field 'epoch'");
-      Long limit = Rules.optionalSeq(body, "limit");
-      int latest = (int) Math.min(limit == null ? limits.replayLimit() : limit, limits.replayLimit());
-      String[] current = new String[1];
-      Future<Page> page = access.requireRead(room, Identity.of(body))
-          .compose(v -> store.epoch(room))
-          .compose(e -> {
-            current[0] = e;
-            return since == null ? latest(room, latest, false) : resume(room, since, epoch, e);
-          });
-      page.onSuccess(p -> msg.reply(new JsonObject()
-              .put("room", room)
-              .put("messages", new JsonArray(new ArrayList<>(p.events)))
-              .put("truncated", p.truncated)
-              .put("epoch", current[0] == null ? "" : current[0])))
+      Read read = Read.of(room, body);
+      access.requireRead(room, Identity.of(body))
+          .compose(v -> page(read))
+          .onSuccess(p -> msg.reply(p.into(new JsonObject().put("room", room))))
           .onFailure(e -> Failure.reply(msg, e));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
     }
   }
 
+  /** {@link #READ}: the page {@code read} asks for, access having been decided by the sender. */
+  void read(Message<Read> msg) {
+    page(msg.body()).onSuccess(p -> msg.reply(p, LocalCodec.options())).onFailure(e -> Failure.reply(msg, e));
+  }
+
+  /** The history {@code read} asks for, with the room's current epoch. */
+  private Future<Page> page(Read read) {
+    String room = read.room();
+    int latest = (int) Math.min(read.limit() == null ? limits.replayLimit() : read.limit(), limits.replayLimit());
+    return store.epoch(room).compose(epoch -> (read.since() == null ? latest(room, latest, false)
+            : resume(room, read.since(), read.epoch(), epoch))
+        .map(p -> new Page(p.events(), p.truncated(), epoch)));
+  }
+
   private Future<Page> latest(String room, int limit, boolean truncated) {
-    return limit == 0 ? Future.succeededFuture(new Page(List.of(), truncated))
-        : store.latest(room, limit).map(events -> new Page(events, truncated));
+    return limit == 0 ? Future.succeededFuture(new Page(List.of(), truncated, null))
+        : store.latest(room, limit).map(events -> new Page(events, truncated, null));
   }
 
   /**
@@ -93,10 +123,10 @@ final class HistoryQueries {
         return latest(room, cap, true);
       }
       if (!missed.isEmpty() || since == 0) {
-        return Future.succeededFuture(new Page(missed, false));
+        return Future.succeededFuture(new Page(missed, false, null));
       }
       return store.head(room).compose(head -> since <= head
-          ? Future.succeededFuture(new Page(missed, false))
+          ? Future.succeededFuture(new Page(missed, false, null))
           : latest(room, limits.replayLimit(), true));
     });
   }

@@ -7,6 +7,7 @@ import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.protocol.Rules;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -14,6 +15,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +29,18 @@ import java.util.function.Consumer;
  * public room list. {@code joined} and {@code left} are published for every change; the {@code roster}
  * that follows is coalesced per room during bursts ({@link RosterCoalescer}), so every member still ends
  * with the true roster without a full roster per change.
+ *
+ * <p><b>Subscribing</b> ({@link Addresses#SUBSCRIBE}) is served here, because presence owns joins and
+ * rosters and must send the reply itself: it publishes a join's {@code joined} right after its reply, so
+ * the joiner's bridge, subscribed to the feed before it asked, sees its welcome before any presence event
+ * that follows it and drops those that came before. So one subscribe is: the access verdict from this
+ * verticle's {@link AccessCache} (decided once, write for a join, read for a watcher); then the history
+ * page, read by the room's owner shard from its store ({@link HistoryQueries#READ}: a typed request and
+ * page, no copy, no second access check); then, on this event loop and with nothing in between, the join
+ * (or the roster for a watcher), the reply, and the presence events. The history is read before the join
+ * because that read is the only wait: the join, its reply and its {@code joined} stay one step, in the
+ * order of every other roster change. A refusal (access, a bad field, a name taken) joins nothing; a
+ * history that cannot be read is said in the reply, and the join stands, as a join then a failed history did.
  */
 public class PresenceVerticle extends VerticleBase {
 
@@ -34,22 +48,25 @@ public class PresenceVerticle extends VerticleBase {
   private FeedPublisher feed;
   private RosterCoalescer rosters;
   private AccessCache access;
+  private RoomOwners owners;
 
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
-    RoomOwners owners = RoomOwners.of(vertx);
+    owners = RoomOwners.of(vertx);
+    LocalCodec.register(bus);
     feed = new FeedPublisher(bus);
     access = new AccessCache(bus, 10_000);
     rosters = new RosterCoalescer((delay, task) -> vertx.setTimer(delay, id -> task.run()), presence::size, this::publishRoster);
-    return Future.all(
+    return Future.all(List.of(
         // On a clustered node these are node-private: the node's router serves the public addresses.
         access.start(),
         bus.<JsonObject>consumer(owners.frontDoor(Addresses.JOIN), msg -> handle(msg, this::join)).completion(),
+        bus.<JsonObject>consumer(owners.frontDoor(Addresses.SUBSCRIBE), msg -> handle(msg, this::subscribe)).completion(),
         bus.<JsonObject>consumer(owners.frontDoor(Addresses.LEAVE), msg -> handle(msg, this::leave)).completion(),
         bus.<JsonObject>consumer(owners.frontDoor(Addresses.ROOMS), msg -> handle(msg, this::rooms)).completion(),
         bus.<JsonObject>consumer(owners.frontDoor(Addresses.ROSTER), msg -> handle(msg, this::roster)).completion(),
-        bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> accessChanged(msg.body())).completion());
+        bus.<JsonObject>consumer(Addresses.ACCESS_CHANGED, msg -> accessChanged(msg.body())).completion()));
   }
 
   private void join(Message<JsonObject> msg) {
@@ -64,15 +81,69 @@ public class PresenceVerticle extends VerticleBase {
         .onSuccess(joined -> {
           // Reply before publishing: the joiner's bridge receives both in this order, so it writes welcome first.
           msg.reply(new JsonObject().put("room", room).put("username", username).put("users", new JsonArray(joined.users())));
-          if (joined.changed()) {
-            if (joined.replaced() != null) {
-              feed.publish(room, new RoomEvent.Left(room, joined.replaced(), joined.replacedGuest()));
-            }
-            feed.publish(room, new RoomEvent.Joined(room, username, who.guest()));
-            rosters.changed(room);
+          announce(room, username, who.guest(), joined);
+        })
+        .onFailure(e -> Failure.reply(msg, e));
+  }
+
+  /** {@link Addresses#SUBSCRIBE}: access, history, then the join (or the roster) and the reply in one step; see the class comment. */
+  private void subscribe(Message<JsonObject> msg) {
+    JsonObject body = msg.body();
+    String room = Rules.room(body);
+    Identity who = Identity.of(body);
+    boolean join = flag(body, "join");
+    String username = join ? who.requireName() : null;
+    String session = join ? Rules.string(body, "session") : null;
+    HistoryQueries.Read read = HistoryQueries.Read.of(room, body);
+    Future<RoomAccess.Verdict> verdict = join
+        ? access.check(room, who, true).compose(RoomAccess.Verdict::requireWrite)
+        : access.requireRead(room, who);
+    verdict.compose(granted -> history(read).transform(page -> {
+          JsonObject reply = new JsonObject().put("room", room).put("read", granted.read()).put("write", granted.write())
+              .put("private", granted.membersOnly());
+          put(reply, page);
+          if (!join) {
+            return presence.members(room).map(users -> reply.put("users", new JsonArray(users)));
+          }
+          return presence.join(room, session, username, who.guest(), granted.membersOnly()).map(joined -> {
+            // Reply before publishing, as a plain join does.
+            msg.reply(reply.put("username", username).put("users", new JsonArray(joined.users())));
+            announce(room, username, who.guest(), joined);
+            return null;
+          });
+        }))
+        .onSuccess(reply -> {
+          if (reply != null) {
+            msg.reply(reply);
           }
         })
         .onFailure(e -> Failure.reply(msg, e));
+  }
+
+  /** The history page {@code read} asks for, from the room's owner shard (or any shard for a room owned elsewhere). */
+  private Future<HistoryQueries.Page> history(HistoryQueries.Read read) {
+    return vertx.eventBus().<HistoryQueries.Page>request(owners.address(read.room(), HistoryQueries.READ), read, LocalCodec.options())
+        .map(Message::body);
+  }
+
+  /** The page's fields on {@code reply}, or {@code historyError} when it could not be read. */
+  private static void put(JsonObject reply, AsyncResult<HistoryQueries.Page> page) {
+    if (page.succeeded()) {
+      page.result().into(reply);
+    } else {
+      reply.put("historyError", new JsonObject().put("code", Failure.codeOf(page.cause())).put("message", Failure.messageOf(page.cause())));
+    }
+  }
+
+  /** Publishes what a join changed: the name it replaced leaving, the joiner, then (coalesced) the roster. */
+  private void announce(String room, String username, boolean guest, Presence.Joined joined) {
+    if (joined.changed()) {
+      if (joined.replaced() != null) {
+        feed.publish(room, new RoomEvent.Left(room, joined.replaced(), joined.replacedGuest()));
+      }
+      feed.publish(room, new RoomEvent.Joined(room, username, guest));
+      rosters.changed(room);
+    }
   }
 
   private void leave(Message<JsonObject> msg) {
@@ -112,6 +183,15 @@ public class PresenceVerticle extends VerticleBase {
   /** The room's roster as it is now; empty once everyone has left. */
   private void publishRoster(String room) {
     presence.members(room).onSuccess(users -> feed.publish(room, new RoomEvent.Roster(room, users)));
+  }
+
+  /** An optional boolean field, false when absent; anything but a boolean is a 400. */
+  private static boolean flag(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null || value instanceof Boolean) {
+      return Boolean.TRUE.equals(value);
+    }
+    throw Failure.badRequest("field '" + field + "' must be true or false");
   }
 
   /** Runs a command that replies itself; a validation failure becomes a failed reply. */

@@ -40,7 +40,8 @@ import java.util.function.Function;
  * in-process senders reach the owner directly; and, like every shard, the public addresses, where a command
  * for a room another shard owns is forwarded there ({@link FrontDoor}). So polyglot clients keep using the
  * public addresses. Writing is {@link ShardWriter}'s job (group commit, pipelining, the fence); reads
- * ({@link Addresses#HISTORY}, {@link Addresses#MESSAGES}) are served by {@link HistoryQueries} on any shard.
+ * ({@link Addresses#HISTORY}, {@link Addresses#MESSAGES}) are served by {@link HistoryQueries} on any shard,
+ * and presence's history read ({@link HistoryQueries#READ}) by the room's owner shard.
  */
 public class SequencerVerticle extends VerticleBase {
 
@@ -114,6 +115,10 @@ public class SequencerVerticle extends VerticleBase {
     // any node's reader, a dead node's too until the cluster purges its consumers, and be lost there (30 s timeout).
     consumers.add(bus.<JsonObject>localConsumer(Addresses.HISTORY, queries::history).completion());
     consumers.add(bus.<JsonObject>localConsumer(Addresses.MESSAGES, queries::messages).completion());
+    // Presence's subscribe reads here: the owner shard's store (a memory store is per shard), any shard for a room owned elsewhere.
+    LocalCodec.register(bus);
+    consumers.add(bus.<HistoryQueries.Read>localConsumer(owners.shardAddress(shard, HistoryQueries.READ), queries::read).completion());
+    consumers.add(bus.<HistoryQueries.Read>localConsumer(HistoryQueries.READ, queries::read).completion());
     return Future.all(consumers);
   }
 

@@ -16,6 +16,26 @@ public final class Addresses {
   /** {@code {room, username, session, guest, roles}} → {@code {room, username, users}}; then publishes joined, and the roster (coalesced during bursts). */
   public static final String JOIN = "hubbub.cmd.join";
 
+  /**
+   * Subscribing in one request, what every bridge sends before it replays a room to a client (having
+   * subscribed to the room's feed first): {@code {room, <identity>, join, session?, since?, epoch?, limit?}} →
+   * {@code {room, read, write, private, users, username?, messages, truncated, epoch}}.
+   * <ul>
+   *   <li>Access is decided once: {@code join: true} needs write access (and claims an unowned room, as
+   *       {@link #JOIN} does), a watcher ({@code join} false or absent) read access; refused, it fails with
+   *       {@link #JOIN}'s or {@link #ACCESS}'s code and message (401, 403), and nothing is joined.</li>
+   *   <li>{@code join: true} joins {@code session} as {@code username} exactly as {@link #JOIN} does (409 for a
+   *       name taken, and nothing joined): {@code users} is the roster as joined, and {@code joined} (then the
+   *       roster) is published after the reply. A watcher gets the roster as it is now.</li>
+   *   <li>{@code messages}, {@code truncated}, {@code epoch}: what {@link #HISTORY} answers for
+   *       {@code since}/{@code epoch}/{@code limit}, read before the join. When the history cannot be read
+   *       the join still stands and {@code historyError: {code, message}} replaces those three fields.</li>
+   * </ul>
+   * Clustered, it goes to the room's owner node like {@link #JOIN}, and a join made by it is re-made there
+   * (as a plain join) when the room moves.
+   */
+  public static final String SUBSCRIBE = "hubbub.cmd.subscribe";
+
   /** {@code {room, session}} → {@code {}}; publishes left, and the roster (coalesced), if the session was present. */
   public static final String LEAVE = "hubbub.cmd.leave";
 
@@ -99,14 +119,14 @@ public final class Addresses {
 
   // Identity. Every command that acts for someone carries the bridge-verified identity fields
   // {username, guest, roles, account} (see dev.hubbub.auth.Identity); a command without guest: false is a guest's.
-  // JOIN, CHAT, EDIT, DELETE, HISTORY, MESSAGES and ROSTER refuse what the room's policy does not allow,
+  // JOIN, SUBSCRIBE, CHAT, EDIT, DELETE, HISTORY, MESSAGES and ROSTER refuse what the room's policy does not allow,
   // with 401 (guests are off), 403 (members-only room, or a guest using a registered name).
 
   /**
    * {@code {room, username?, guest, roles, claim?}} → {@code {room, read, write, private, code?, reason?}}:
    * what this identity may do in the room; {@code code}/{@code reason} explain the first refusal (the read
    * one if reading is refused). With {@code claim: true} a registered user becomes the owner of a room
-   * nobody owns yet (joins and posts claim). Bridges ask it before they subscribe a client to a room feed.
+   * nobody owns yet (joins and posts claim). Bridges subscribe through {@link #SUBSCRIBE} instead.
    */
   public static final String ACCESS = "hubbub.cmd.access";
 

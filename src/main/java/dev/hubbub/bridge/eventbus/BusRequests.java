@@ -1,7 +1,6 @@
 package dev.hubbub.bridge.eventbus;
 
 import dev.hubbub.auth.Identity;
-import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.protocol.Addresses;
@@ -66,18 +65,14 @@ final class BusRequests {
       connection.error(address, 400, e.getMessage());
       return Future.succeededFuture();
     }
-    // Registered only once access is granted; the place is held meanwhile, so the cap and duplicates hold.
+    // The place is held while the core decides, so the cap and duplicates hold; a refusal gives it back.
     BusSubscription subscription = new BusSubscription(connection, address, room, who);
     subscriptions.put(address, subscription);
     subscription.subscribing(since == null ? 0 : since);
-    return RoomAccess.requireRead(connection.bridge.vertx.eventBus(), room, who).compose(granted -> {
-      if (subscriptions.get(address) != subscription) {
-        return Future.succeededFuture(); // unregistered or closed meanwhile
+    return subscription.start(since, epoch).recover(denied -> {
+      if (subscriptions.remove(address, subscription)) {
+        drop(subscription);
       }
-      subscription.start(since, epoch);
-      return Future.<Void>succeededFuture();
-    }, denied -> {
-      subscriptions.remove(address, subscription);
       return connection.refused(frame, denied);
     });
   }

@@ -3,14 +3,14 @@ package dev.hubbub.bridge.eventbus;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.bridge.FeedSession;
 import dev.hubbub.bridge.SessionEngine;
-import dev.hubbub.protocol.Addresses;
+import dev.hubbub.bridge.Subscribe;
 import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.stats.ConnectionReporter;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** One room feed registered by an event-bus bridge client. Each event becomes one delivery frame. */
@@ -32,36 +32,32 @@ final class BusSubscription extends FeedSession {
   }
 
   /**
-   * Access was granted: the subscription joins the room's feed, ends with the reader's token, and writes
-   * the {@code history} delivery (the resume point's epoch), then what it missed (only when it asked, with
-   * {@code since}, in {@code epoch}), then goes live.
+   * Joins the room's feed, then subscribes in one request ({@link Subscribe}: access, then the resume
+   * point's epoch and, only when asked with {@code since} in {@code epoch}, what it missed); granted, it
+   * ends with the reader's token, writes the {@code history} delivery and the missed events, then goes
+   * live. Fails with the core's refusal (401/403), for the caller to answer; it is then out of the feed.
    */
-  void start(Long since, String epoch) {
+  Future<Void> start(Long since, String epoch) {
     SessionEngine engine = connection.engine();
     expiryTimer = engine.atExpiry(reader, () -> connection.requests.revoke(this, 401, "token expired: register again with a fresh token"));
-    engine.subscribe(room, this).onComplete(registered -> {
-      if (!connection.requests.holds(this)) {
-        return; // unregistered or closed meanwhile
-      }
-      replaying();
-      JsonObject query = reader.into(new JsonObject().put("room", room));
-      if (since == null) {
-        query.put("limit", 0); // a plain registration is live only: it asks for the epoch alone
-      } else {
-        query.put("since", since).put("epoch", epoch);
-      }
-      connection.request(Addresses.HISTORY, query).onComplete(history -> {
-        if (history.succeeded()) {
-          JsonObject reply = history.result().body();
-          List<JsonObject> events = new ArrayList<>();
-          reply.getJsonArray("messages").forEach(e -> events.add((JsonObject) e));
-          replay(events, reply.getBoolean("truncated"), reply.getString("epoch"));
-        } else {
-          connection.error(address, Failure.codeOf(history.cause()), "history unavailable: " + Failure.messageOf(history.cause()));
-          replay(List.of(), false, "");
-        }
-      });
-    });
+    // A plain registration is live only: it asks for the epoch alone.
+    JsonObject request = Subscribe.watch(room, reader, since, epoch, since == null ? 0 : null);
+    return engine.subscribe(room, this)
+        .compose(registered -> Subscribe.send(connection.bridge.vertx.eventBus(), request))
+        .map(reply -> {
+          if (!connection.requests.holds(this)) {
+            return null; // unregistered or closed meanwhile
+          }
+          replaying();
+          Failure.Rejected unread = reply.historyFailure();
+          if (unread == null) {
+            replay(reply.messages(), reply.truncated(), reply.epoch());
+          } else {
+            connection.error(address, unread.code, "history unavailable: " + unread.getMessage());
+            replay(List.of(), false, "");
+          }
+          return null;
+        });
   }
 
   @Override

@@ -2,9 +2,9 @@ package dev.hubbub.bridge.sse;
 
 import dev.hubbub.auth.HttpAuth;
 import dev.hubbub.auth.Identity;
-import dev.hubbub.auth.RoomAccess;
 import dev.hubbub.bridge.Connections;
 import dev.hubbub.bridge.SessionEngine;
+import dev.hubbub.bridge.Subscribe;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.metrics.HubMetrics;
@@ -94,26 +94,36 @@ public final class SseBridge {
     if (encoding == null) {
       return;
     }
+    // The session joins the feed and asks the core in one request before the stream opens, so a refusal is still a 401/403.
     auth.identify(ctx.request())
-        .compose(reader -> RoomAccess.requireRead(vertx.eventBus(), room, reader).map(reader))
-        .onSuccess(reader -> {
-          if (ctx.response().closed() || !admitted(ctx)) {
-            return;
-          }
-          SseStream stream = open(ctx, reader);
-          dev.hubbub.stats.Watchers.of(vertx).opened(room); // the room page's watcher count
-          SseSession session = new SseSession(this, stream, room, encoding, reader);
-          sessions.add(session);
-          stream.onClose(() -> {
-            sessions.remove(session);
-            engine.unsubscribe(room, session);
-            session.stop();
-            dev.hubbub.stats.Watchers.of(vertx).closed(room);
-            closed(stream);
+        .compose(reader -> {
+          SseSession session = new SseSession(this, ctx.response(), room, encoding, reader);
+          return session.subscribe(since, epoch).map(reply -> {
+            if (ctx.response().closed() || refusedWhileShuttingDown(ctx) || !admitted(ctx)) {
+              session.cancel();
+            } else {
+              watch(ctx, session, reply);
+            }
+            return null;
           });
-          session.start(since, epoch);
         })
         .onFailure(e -> error(ctx, Failure.codeOf(e), Failure.messageOf(e)));
+  }
+
+  /** Opens the stream of a subscribed {@code session} and starts it with the subscribe {@code reply}. */
+  private void watch(RoutingContext ctx, SseSession session, Subscribe.Reply reply) {
+    String room = session.room();
+    SseStream stream = open(ctx, session.reader());
+    dev.hubbub.stats.Watchers.of(vertx).opened(room); // the room page's watcher count
+    sessions.add(session);
+    stream.onClose(() -> {
+      sessions.remove(session);
+      engine.unsubscribe(room, session);
+      session.stop();
+      dev.hubbub.stats.Watchers.of(vertx).closed(room);
+      closed(stream);
+    });
+    session.opened(stream, reply);
   }
 
   /** {@code GET /dashboard/events[?format=json]}: a {@code stats} event now, then one per stats interval. */

@@ -2,15 +2,14 @@ package dev.hubbub.bridge.sse;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.bridge.FeedSession;
-import dev.hubbub.protocol.Addresses;
+import dev.hubbub.bridge.Subscribe;
 import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.protocol.Events;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.stats.ConnectionReporter;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +26,20 @@ final class SseSession extends FeedSession {
   private static final Logger log = LoggerFactory.getLogger(SseSession.class);
 
   private final SseBridge bridge;
-  private final SseStream stream;
+  /** The response before its stream opens: whether the client is still there. */
+  private final HttpServerResponse response;
+  /** Null until the subscribe is answered and the stream opened. */
+  private SseStream stream;
+  /** Why the session ended before its stream opened (slow while subscribing, revoked): the stream opens to say so. */
+  private String endedEarly;
   private final String room;
   private final Rendering rendering;
   private final Identity reader;
   private JsonObject roster;
 
-  SseSession(SseBridge bridge, SseStream stream, String room, Rendering rendering, Identity reader) {
+  SseSession(SseBridge bridge, HttpServerResponse response, String room, Rendering rendering, Identity reader) {
     this.bridge = bridge;
-    this.stream = stream;
+    this.response = response;
     this.room = room;
     this.rendering = rendering;
     this.reader = reader;
@@ -59,47 +63,47 @@ final class SseSession extends FeedSession {
   /** Ends the stream with {@code reason}, e.g. when the reader may no longer read the room. */
   void end(String reason) {
     stop();
-    stream.close(reason);
+    if (stream == null) {
+      endedEarly = reason;
+    } else {
+      stream.close(reason);
+    }
   }
 
   /**
-   * Subscribes first, then asks for the roster and history, so nothing published meanwhile is lost. With
-   * {@code since}, a resume in the client's {@code epoch} (null: not checked).
+   * Subscribes to the feed first, then asks the core in one request (access, the current roster, the
+   * history after {@code since} in the client's {@code epoch}, null: not checked), so nothing published
+   * meanwhile is lost. Presence events are dropped until the reply: its roster is the room as of the
+   * reply, and what follows it on the feed comes after. Refused, the session is out of the feed.
    */
-  void start(Long since, String epoch) {
+  Future<Subscribe.Reply> subscribe(Long since, String epoch) {
     subscribing(since == null ? 0 : since);
-    bridge.engine.subscribe(room, this)
-        .compose(v -> {
-          // Hold presence events too: they must follow the roster snapshot, not precede it.
-          replaying();
-          JsonObject query = reader.into(new JsonObject().put("room", room));
-          if (since != null) {
-            query.put("since", since).put("epoch", epoch);
-          }
-          return Future.all(request(Addresses.ROSTER, reader.into(new JsonObject().put("room", room))), request(Addresses.HISTORY, query));
-        })
-        .onComplete(result -> {
-          if (stream.isClosed()) {
-            return;
-          }
-          if (result.failed()) {
-            log.debug("SSE subscription to {} failed: {}", room, result.cause().getMessage());
-            stop();
-            stream.close("history unavailable: " + Failure.messageOf(result.cause()));
-            return;
-          }
-          Message<JsonObject> rosterReply = result.result().resultAt(0);
-          Message<JsonObject> historyReply = result.result().resultAt(1);
-          roster = Events.roster(room, rosterReply.body().getJsonArray("users").stream().map(String::valueOf).toList());
-          JsonObject history = historyReply.body();
-          replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
-              history.getBoolean("truncated", false), history.getString("epoch"));
+    return bridge.engine.subscribe(room, this)
+        .compose(v -> Subscribe.send(bridge.vertx.eventBus(), Subscribe.watch(room, reader, since, epoch, null)))
+        .onFailure(e -> {
+          log.debug("SSE subscription to {} refused: {}", room, e.getMessage());
+          cancel();
         });
   }
 
-  private Future<Message<JsonObject>> request(String address, JsonObject body) {
-    EventBus bus = bridge.vertx.eventBus();
-    return bus.request(address, body);
+  /** Out of the feed before a stream opened (refused, or the client went away). */
+  void cancel() {
+    bridge.engine.unsubscribe(room, this);
+    stop();
+  }
+
+  /** The stream is open: the roster, the history and what arrived meanwhile, then live events. */
+  void opened(SseStream stream, Subscribe.Reply reply) {
+    this.stream = stream;
+    Failure.Rejected unread = reply.historyFailure();
+    if (endedEarly != null || unread != null) {
+      stop();
+      stream.close(endedEarly != null ? endedEarly : "history unavailable: " + unread.getMessage());
+      return;
+    }
+    roster = Events.roster(room, reply.userList());
+    replaying();
+    replay(reply.messages(), reply.truncated(), reply.epoch());
   }
 
   @Override
@@ -126,18 +130,18 @@ final class SseSession extends FeedSession {
 
   @Override
   protected boolean writeQueueFull() {
-    return stream.full();
+    return stream != null && stream.full();
   }
 
   @Override
   protected boolean transportClosed() {
-    return stream.isClosed();
+    return stream == null ? response.closed() : stream.isClosed();
   }
 
   @Override
   protected void failed(Throwable cause) {
     log.debug("event stream in room {} failed while writing, closing it: {}", room, cause.toString());
-    stream.close("stream failed: reconnect");
+    end("stream failed: reconnect");
   }
 
   /** The hub is shutting down: a last {@code shutdown} event with the seq to resume after, then the end. */
@@ -151,6 +155,6 @@ final class SseSession extends FeedSession {
   protected void close(Disconnect disconnect) {
     log.info("closing slow event stream in room {}", room);
     ConnectionReporter.slowConsumerClosed(ConnectionReporter.SSE);
-    stream.close(disconnect.reason());
+    end(disconnect.reason());
   }
 }

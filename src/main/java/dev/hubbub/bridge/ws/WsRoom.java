@@ -2,6 +2,7 @@ package dev.hubbub.bridge.ws;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.bridge.FeedSession;
+import dev.hubbub.bridge.Subscribe;
 import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.metrics.HubMetrics;
@@ -43,19 +44,21 @@ final class WsRoom extends FeedSession {
   }
 
   /**
-   * Subscribes first, then joins (the core refuses whoever may not use the room), so nothing published
-   * meanwhile is missed; accepted, the client is welcomed with the roster and gets the history, then live
-   * events. With {@code since}, a resume in the client's {@code epoch} (null: not checked).
+   * Subscribes first, then subscribes to the room in one request (the core refuses whoever may not use
+   * the room, and joins the others), so nothing published meanwhile is missed; accepted, the client is
+   * welcomed with the roster as joined and gets the history of the same reply, then live events. With
+   * {@code since}, a resume in the client's {@code epoch} (null: not checked).
    */
   void start(Long since, String epoch) {
     subscribing(since == null ? 0 : since);
     session.bridge.engine.subscribe(room, this)
-        .compose(v -> request(Addresses.JOIN, member.into(new JsonObject().put("room", room).put("session", session.id))))
+        .compose(v -> Subscribe.send(session.bridge.vertx.eventBus(), Subscribe.join(room, member, session.id, since, epoch)))
         .onComplete(result -> {
           if (result.succeeded() && session.entered(this)) {
+            Subscribe.Reply reply = result.result();
             session.send(new JsonObject().put("type", "welcome").put("room", room).put("username", member.username())
-                .put("users", result.result().body().getJsonArray("users")));
-            replayHistory(since, epoch);
+                .put("users", reply.users()));
+            replayHistory(reply);
           } else {
             session.bridge.engine.unsubscribe(room, this);
             stop();
@@ -70,25 +73,16 @@ final class WsRoom extends FeedSession {
         });
   }
 
-  private void replayHistory(Long since, String epoch) {
+  /** The history the subscribe reply carried, after the welcome; one that could not be read is an error frame and an empty replay. */
+  private void replayHistory(Subscribe.Reply reply) {
     replaying();
-    JsonObject query = member.into(new JsonObject().put("room", room));
-    if (since != null) {
-      query.put("since", since).put("epoch", epoch);
+    Failure.Rejected unread = reply.historyFailure();
+    if (unread == null) {
+      replay(reply.messages(), reply.truncated(), reply.epoch());
+    } else {
+      session.error("history unavailable: " + unread.getMessage(), null);
+      replay(List.of(), false, "");
     }
-    request(Addresses.HISTORY, query).onComplete(result -> {
-      if (!session.isIn(this)) {
-        return; // left or switched rooms meanwhile
-      }
-      if (result.succeeded()) {
-        JsonObject history = result.result().body();
-        replay(history.getJsonArray("messages").stream().map(JsonObject.class::cast).toList(),
-            history.getBoolean("truncated"), history.getString("epoch"));
-      } else {
-        session.error("history unavailable: " + Failure.messageOf(result.cause()), null);
-        replay(List.of(), false, "");
-      }
-    });
   }
 
   /**
