@@ -111,10 +111,8 @@ public class SequencerVerticle extends VerticleBase {
       // Local: the hub drains its own node's shards.
       consumers.add(bus.<JsonObject>localConsumer(Addresses.DRAIN, msg -> FrontDoor.drainAll(bus, owners, msg)).completion());
     }
-    // Local: reads are answered by this node from the shared store. Clustered, a request would go round-robin to
-    // any node's reader, a dead node's too until the cluster purges its consumers, and be lost there (30 s timeout).
-    consumers.add(bus.<JsonObject>localConsumer(Addresses.HISTORY, queries::history).completion());
-    consumers.add(bus.<JsonObject>localConsumer(Addresses.MESSAGES, queries::messages).completion());
+    reader(Addresses.HISTORY, queries::history, consumers);
+    reader(Addresses.MESSAGES, queries::messages, consumers);
     // Presence's subscribe reads here: the owner shard's store (a memory store is per shard), any shard for a room owned elsewhere.
     LocalCodec.register(bus);
     consumers.add(bus.<HistoryQueries.Read>localConsumer(owners.shardAddress(shard, HistoryQueries.READ), queries::read).completion());
@@ -125,16 +123,37 @@ public class SequencerVerticle extends VerticleBase {
   /** Consumes {@code address} on this shard's own address and on the public one; commands for rooms owned elsewhere go there. */
   private void command(String address, Handler<Message<JsonObject>> handler, List<Future<?>> consumers) {
     EventBus bus = vertx.eventBus();
-    Handler<Message<JsonObject>> routed = msg -> {
+    Handler<Message<JsonObject>> routed = toOwner(address, handler);
+    consumers.add(bus.consumer(owners.shardAddress(shard, address), routed).completion());
+    consumers.add(bus.consumer(owners.frontDoor(address), routed).completion());
+  }
+
+  /**
+   * Consumes the read {@code address}, locally: this node answers from the shared store. (Clustered, a
+   * request would go round-robin to any node's reader, a dead node's too until the cluster purges its
+   * consumers, and be lost there.) Any shard answers from a database; the memory store is each shard's
+   * own, so a read for a room another shard owns goes to that shard.
+   */
+  private void reader(String address, Handler<Message<JsonObject>> handler, List<Future<?>> consumers) {
+    EventBus bus = vertx.eventBus();
+    if (!config.db().inMemory()) {
+      consumers.add(bus.localConsumer(address, handler).completion());
+      return;
+    }
+    consumers.add(bus.localConsumer(owners.shardAddress(shard, address), handler).completion());
+    consumers.add(bus.localConsumer(address, toOwner(address, handler)).completion());
+  }
+
+  /** {@code handler} for the rooms this shard owns; a command for a room owned elsewhere is forwarded there. */
+  private Handler<Message<JsonObject>> toOwner(String address, Handler<Message<JsonObject>> handler) {
+    return msg -> {
       String room = msg.body() == null ? null : msg.body().getValue("room") instanceof String r ? r : null;
       if (room == null || owners.ownedHere(room, shard)) {
         handler.handle(msg); // validation answers a missing or bad room
       } else {
-        FrontDoor.forward(bus, owners.address(room, address), msg);
+        FrontDoor.forward(vertx.eventBus(), owners.address(room, address), msg);
       }
     };
-    consumers.add(bus.consumer(owners.shardAddress(shard, address), routed).completion());
-    consumers.add(bus.consumer(owners.frontDoor(address), routed).completion());
   }
 
   /** Turns a validated command into the write it asks for; throws {@link Failure.Rejected} for bad input. */
