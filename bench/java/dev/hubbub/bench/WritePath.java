@@ -5,7 +5,9 @@ import dev.hubbub.config.ConfigLoader;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.SequencerVerticle;
+import dev.hubbub.protocol.Actor;
 import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.WriteCommand;
 import dev.hubbub.store.CommitGroup;
 import dev.hubbub.store.Databases;
 import dev.hubbub.store.HistoryStores;
@@ -29,6 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * file, committing each on its own ({@code alone}) or through one {@link CommitGroup} ({@code group}),
  * alternated so both see the same machine. Measures the process CPU per stored message at S2's rate
  * (2,000 chats/s over 100 rooms), and S6's closed loop (20 rooms, 100 acked chats in flight each).
+ *
+ * <p>Each chat is the typed {@code WriteCommand.Post} the hub's bridges send; with {@code -Dhubbub.bench.json=true}, the
+ * JSON body a bridge client sends (parsed and checked by the shard, answered in JSON).
  *
  * <pre>java -cp ... dev.hubbub.bench.WritePath [rounds] [seconds] [alone,group] [S2,S6]</pre>
  */
@@ -141,9 +146,15 @@ public final class WritePath {
     });
   }
 
+  /** -Dhubbub.bench.json=true sends each chat as a JSON body (a bridge client's), not as the typed command the hub's bridges send. */
+  private static final boolean JSON = Boolean.getBoolean("hubbub.bench.json");
+  private static final Actor BENCH = Identity.guest("bench").actor();
+
   private static Future<Void> chat(Vertx vertx, String room) {
-    JsonObject command = Identity.guest("bench").into(new JsonObject().put("room", room).put("text", "hello from the write path"));
-    return vertx.eventBus().<JsonObject>request(RoomOwners.of(vertx).address(room, Addresses.CHAT), command).mapEmpty();
+    String text = "hello from the write path";
+    Object command = JSON ? Identity.guest("bench").into(new JsonObject().put("room", room).put("text", text))
+        : WriteCommand.Post.of(room, BENCH, text, null, null, 2000);
+    return vertx.eventBus().request(RoomOwners.of(vertx).address(room, Addresses.CHAT), command).mapEmpty();
   }
 
   private static long cpu() {

@@ -246,10 +246,10 @@ final class ShardWriter {
     if (p.refused != null) {
       Failure.reply(p.command, p.refused);
     } else if (p.repeatAck != null) {
-      p.command.reply(p.repeatAck);
+      p.reply(p.repeatAck);
     } else if (p.sameAs != null) {
       if (p.sameAs.written && stored) {
-        p.command.reply(Pending.ack(p.sameAs.event).put("duplicate", true));
+        p.reply(Pending.ack(p.sameAs.event).asDuplicate());
       } else {
         notStored(p);
       }
@@ -257,7 +257,7 @@ final class ShardWriter {
       FeedEvent published = feed.publish(p.room(), p.event);
       // The same instance for observers such as the dashboard, which must not show what a members-only room says.
       vertx.eventBus().publish(Addresses.STORED, published, p.access.membersOnly() ? PRIVATE : PUBLIC);
-      p.command.reply(Pending.ack(p.event));
+      p.reply(Pending.ack(p.event));
     } else {
       notStored(p);
     }

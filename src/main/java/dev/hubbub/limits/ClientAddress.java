@@ -1,5 +1,6 @@
 package dev.hubbub.limits;
 
+import dev.hubbub.protocol.WriteCommand;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 
@@ -11,20 +12,26 @@ import io.vertx.core.net.SocketAddress;
  */
 public final class ClientAddress {
 
-  public static final String FIELD = "clientAddress";
+  public static final String FIELD = WriteCommand.CLIENT_ADDRESS;
 
   private ClientAddress() {
   }
 
   /** Puts {@code address} (its IP) on {@code command}, or removes the field when it is unknown. */
   public static JsonObject into(JsonObject command, SocketAddress address) {
-    String host = address == null ? null : address.hostAddress() != null ? address.hostAddress() : address.host();
-    if (host == null || host.isEmpty()) {
+    String host = host(address);
+    if (host == null) {
       command.remove(FIELD);
     } else {
       command.put(FIELD, host);
     }
     return command;
+  }
+
+  /** The IP of {@code address} as a typed command carries it ({@link WriteCommand#clientAddress}), or null when unknown. */
+  public static String host(SocketAddress address) {
+    String host = address == null ? null : address.hostAddress() != null ? address.hostAddress() : address.host();
+    return host == null || host.isEmpty() ? null : host;
   }
 
   /** The address a bridge put on {@code command}, or null (a command from inside the hub, or a test). */
