@@ -31,13 +31,13 @@ class CommandCodecTest {
   @Test
   void theWireFormIsTodaysJsonBodyAndDecodesToAnEqualCommand() {
     // A registered user's chat with a cid, as the WebSocket bridge built it.
-    JsonObject chat = ClientAddress.into(USER.into(new JsonObject().put("text", "hi").put("room", "lobby")), FROM).put("cid", "c-1");
+    JsonObject chat = USER.into(new JsonObject().put("text", "hi").put("room", "lobby")).put("clientAddress", "10.1.2.3").put("cid", "c-1");
     assertWire(CommandCodec.POST, WriteCommand.Post.of("lobby", USER.actor(), "hi", "c-1", ClientAddress.host(FROM), 100), chat);
     // A guest's chat without cid or address, as a test or a tool sends it.
     assertWire(CommandCodec.POST, WriteCommand.Post.of("lobby", GUEST.actor(), "yo", null, null, 100),
         GUEST.into(new JsonObject().put("room", "lobby").put("text", "yo")));
     assertWire(CommandCodec.EDIT, WriteCommand.Edit.of("lobby", USER.actor(), "m1", "better", ClientAddress.host(FROM), 100),
-        ClientAddress.into(USER.into(new JsonObject().put("id", "m1").put("text", "better").put("room", "lobby")), FROM));
+        USER.into(new JsonObject().put("id", "m1").put("text", "better").put("room", "lobby")).put("clientAddress", "10.1.2.3"));
     assertWire(CommandCodec.DELETE, WriteCommand.Delete.of("lobby", GUEST.actor(), "m1", null),
         GUEST.into(new JsonObject().put("room", "lobby").put("id", "m1")));
   }
