@@ -69,6 +69,10 @@ public final class WritePath {
     JsonObject settings = ConfigLoader.defaults();
     // -Dhubbub.bench.h2=";PAGE_SIZE=1024" tries an H2 setting on the same path.
     settings.getJsonObject("db").put("url", "jdbc:h2:file:" + dir.resolve("hubbub").toAbsolutePath() + System.getProperty("hubbub.bench.h2", ""));
+    // -Dhubbub.bench.db=memory: the in-memory store, so what is measured is the command path rather than H2's commits.
+    if ("memory".equals(System.getProperty("hubbub.bench.db"))) {
+      settings.getJsonObject("db").put("url", "memory");
+    }
     HubConfig config = HubConfig.from(settings);
     try {
       Pool pool = await(Databases.open(vertx, config.db()));
