@@ -124,6 +124,7 @@ public final class WritePath {
   private static String closedLoop(Vertx vertx, double seconds) throws Exception {
     AtomicLong acked = new AtomicLong();
     long cpu0 = cpu();
+    long bytes0 = allocated();
     long t0 = System.nanoTime();
     long end = t0 + (long) (seconds * 1e9);
     AtomicInteger open = new AtomicInteger(20 * 100);
@@ -135,8 +136,18 @@ public final class WritePath {
     }
     await(done.future());
     double wall = (System.nanoTime() - t0) / 1e9;
-    return String.format("%d acked in %.2f s: %.0f acks/s, CPU %.1f us per ack", acked.get(), wall, acked.get() / wall,
-        (cpu() - cpu0) / 1e3 / acked.get());
+    return String.format("%d acked in %.2f s: %.0f acks/s, CPU %.1f us per ack, %.0f bytes allocated per ack", acked.get(), wall,
+        acked.get() / wall, (cpu() - cpu0) / 1e3 / acked.get(), (double) (allocated() - bytes0) / acked.get());
+  }
+
+  /** Bytes allocated so far by the live threads (the event loops and workers live through a run): less noisy than CPU on a busy machine. */
+  private static long allocated() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      sum += Math.max(0, bytes);
+    }
+    return sum;
   }
 
   private static void loop(Vertx vertx, String room, long end, AtomicLong acked, AtomicInteger open, Promise<Void> done) {

@@ -39,8 +39,10 @@ import java.util.function.Function;
  * {@link Addresses#CHAT}, {@link Addresses#EDIT}, {@link Addresses#DELETE} and {@link Addresses#DRAIN}, where
  * in-process senders reach the owner directly; and, like every shard, the public addresses, where a command
  * for a room another shard owns is forwarded there ({@link FrontDoor}). So polyglot clients keep using the
- * public addresses. Writing is {@link ShardWriter}'s job (group commit, pipelining, the fence); reads
- * ({@link Addresses#HISTORY}, {@link Addresses#MESSAGES}) are served by {@link HistoryQueries} on any shard.
+ * public addresses. Bodies are typed {@link WriteCommand}s (from the hub's bridges, answered with a typed
+ * {@code Ack}) or JSON (answered in JSON). Writing is {@link ShardWriter}'s job (group commit, pipelining,
+ * the fence); reads ({@link Addresses#HISTORY}, {@link Addresses#MESSAGES}) are served by {@link HistoryQueries}
+ * on any shard.
  */
 public class SequencerVerticle extends VerticleBase {
 
@@ -153,6 +155,9 @@ public class SequencerVerticle extends VerticleBase {
       boolean typed = msg.body() instanceof WriteCommand;
       WriteCommand command = typed ? (WriteCommand) msg.body()
           : WriteCommand.parse(address, msg.body(), config.limits().maxTextChars());
+      if (!command.address().equals(address)) {
+        throw Failure.badRequest("a command for " + command.address() + " was sent to " + address);
+      }
       writer.enqueue(pending(msg, !typed, command, System.currentTimeMillis()));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
