@@ -147,7 +147,8 @@ final class BusRequests {
       if (result.succeeded()) {
         if (replyAddress != null) {
           // The reply a polyglot client reads: the ack's JSON, as the core has always answered it.
-          connection.write(connection.bridge.dialect.wire(connection.bridge.dialect.delivery(replyAddress, result.result().body().toJson(), true)));
+          JsonObject ack = result.result().body().toJson();
+          connection.write(connection.bridge.dialect.wire(connection.bridge.dialect.delivery(replyAddress, ack, true)));
         }
       } else {
         connection.error(replyAddress, Failure.codeOf(result.cause()), Failure.messageOf(result.cause()));
