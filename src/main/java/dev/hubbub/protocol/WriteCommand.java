@@ -14,8 +14,9 @@ import java.util.function.Supplier;
  *
  * <p>Made by {@code parse} from a JSON body, or by the records' {@code of} factories from values: both
  * check every rule ({@link Rules}) in the same order, and a refusal is a {@link Failure.Rejected} with the
- * code and message the core has always answered. The canonical constructors check nothing: they are for
- * values already checked (a command decoded from another node's wire form).
+ * code and message the core has always answered. The canonical constructors only insist that the fields a
+ * command needs are there: they are for values already checked (a command decoded from another node's wire
+ * form, which that node's bridge checked).
  */
 public sealed interface WriteCommand {
 
@@ -49,7 +50,6 @@ public sealed interface WriteCommand {
       Actor named = actor.named();
       return new Post(checkedRoom, Rules.text(required(text, "text"), maxTextChars), Rules.cidValue(cid), named, clientAddress);
     }
-
 
     @Override
     public String address() {
@@ -87,7 +87,6 @@ public sealed interface WriteCommand {
       return new Edit(checkedRoom, checkedId, Rules.text(required(text, "text"), maxTextChars), named, clientAddress);
     }
 
-
     @Override
     public String address() {
       return Addresses.EDIT;
@@ -117,7 +116,6 @@ public sealed interface WriteCommand {
       Actor named = actor.named();
       return new Delete(checkedRoom, Rules.messageId(required(id, "id")), named, clientAddress);
     }
-
 
     @Override
     public String address() {
