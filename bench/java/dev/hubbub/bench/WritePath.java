@@ -5,7 +5,9 @@ import dev.hubbub.config.ConfigLoader;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.feed.SequencerVerticle;
+import dev.hubbub.protocol.Actor;
 import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.WriteCommand;
 import dev.hubbub.store.CommitGroup;
 import dev.hubbub.store.Databases;
 import dev.hubbub.store.HistoryStores;
@@ -29,6 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * file, committing each on its own ({@code alone}) or through one {@link CommitGroup} ({@code group}),
  * alternated so both see the same machine. Measures the process CPU per stored message at S2's rate
  * (2,000 chats/s over 100 rooms), and S6's closed loop (20 rooms, 100 acked chats in flight each).
+ *
+ * <p>Each chat is the typed {@code WriteCommand.Post} the hub's bridges send; with {@code -Dhubbub.bench.json=true}, the
+ * JSON body a bridge client sends (parsed and checked by the shard, answered in JSON).
  *
  * <pre>java -cp ... dev.hubbub.bench.WritePath [rounds] [seconds] [alone,group] [S2,S6]</pre>
  */
@@ -64,6 +69,10 @@ public final class WritePath {
     JsonObject settings = ConfigLoader.defaults();
     // -Dhubbub.bench.h2=";PAGE_SIZE=1024" tries an H2 setting on the same path.
     settings.getJsonObject("db").put("url", "jdbc:h2:file:" + dir.resolve("hubbub").toAbsolutePath() + System.getProperty("hubbub.bench.h2", ""));
+    // -Dhubbub.bench.db=memory: the in-memory store, so what is measured is the command path rather than H2's commits.
+    if ("memory".equals(System.getProperty("hubbub.bench.db"))) {
+      settings.getJsonObject("db").put("url", "memory");
+    }
     HubConfig config = HubConfig.from(settings);
     try {
       Pool pool = await(Databases.open(vertx, config.db()));
@@ -115,6 +124,7 @@ public final class WritePath {
   private static String closedLoop(Vertx vertx, double seconds) throws Exception {
     AtomicLong acked = new AtomicLong();
     long cpu0 = cpu();
+    long bytes0 = allocated();
     long t0 = System.nanoTime();
     long end = t0 + (long) (seconds * 1e9);
     AtomicInteger open = new AtomicInteger(20 * 100);
@@ -126,8 +136,18 @@ public final class WritePath {
     }
     await(done.future());
     double wall = (System.nanoTime() - t0) / 1e9;
-    return String.format("%d acked in %.2f s: %.0f acks/s, CPU %.1f us per ack", acked.get(), wall, acked.get() / wall,
-        (cpu() - cpu0) / 1e3 / acked.get());
+    return String.format("%d acked in %.2f s: %.0f acks/s, CPU %.1f us per ack, %.0f bytes allocated per ack", acked.get(), wall,
+        acked.get() / wall, (cpu() - cpu0) / 1e3 / acked.get(), (double) (allocated() - bytes0) / acked.get());
+  }
+
+  /** Bytes allocated so far by the live threads (the event loops and workers live through a run): less noisy than CPU on a busy machine. */
+  private static long allocated() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      sum += Math.max(0, bytes);
+    }
+    return sum;
   }
 
   private static void loop(Vertx vertx, String room, long end, AtomicLong acked, AtomicInteger open, Promise<Void> done) {
@@ -141,9 +161,15 @@ public final class WritePath {
     });
   }
 
+  /** -Dhubbub.bench.json=true sends each chat as a JSON body (a bridge client's), not as the typed command the hub's bridges send. */
+  private static final boolean JSON = Boolean.getBoolean("hubbub.bench.json");
+  private static final Actor BENCH = Identity.guest("bench").actor();
+
   private static Future<Void> chat(Vertx vertx, String room) {
-    JsonObject command = Identity.guest("bench").into(new JsonObject().put("room", room).put("text", "hello from the write path"));
-    return vertx.eventBus().<JsonObject>request(RoomOwners.of(vertx).address(room, Addresses.CHAT), command).mapEmpty();
+    String text = "hello from the write path";
+    Object command = JSON ? Identity.guest("bench").into(new JsonObject().put("room", room).put("text", text))
+        : WriteCommand.Post.of(room, BENCH, text, null, null, 2000);
+    return vertx.eventBus().request(RoomOwners.of(vertx).address(room, Addresses.CHAT), command).mapEmpty();
   }
 
   private static long cpu() {

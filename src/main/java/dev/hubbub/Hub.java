@@ -13,6 +13,7 @@ import dev.hubbub.feed.SequencerVerticle;
 import dev.hubbub.health.HealthVerticle;
 import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.CommandCodec;
 import dev.hubbub.protocol.FeedEventCodec;
 import dev.hubbub.stats.StatsVerticle;
 import dev.hubbub.store.CommitGroup;
@@ -57,6 +58,8 @@ public class Hub extends VerticleBase {
     HubConfig config = HubConfig.from(config());
     // Room events travel the bus as typed values: one codec per Vert.x, local copies free, JSON between nodes.
     FeedEventCodec.register(vertx);
+    // So do the write commands and their acks: JSON between nodes, exactly the bodies JSON senders use.
+    CommandCodec.register(vertx);
     // Clustered: rooms are owned per node first, then per shard on that node.
     Cluster.of(vertx).ifPresent(cluster -> RoomOwners.install(vertx, new ClusterRoomOwners(cluster, LocalRoomOwners.perEventLoop())));
     // Reading or writing the kept secrets is file IO, and so is migrating: on workers, side by side.

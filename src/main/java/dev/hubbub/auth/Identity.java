@@ -1,13 +1,11 @@
 package dev.hubbub.auth;
 
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.protocol.Actor;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.Names;
-import dev.hubbub.protocol.Rules;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,10 +28,10 @@ public record Identity(String username, boolean guest, List<String> roles, long 
   public static final Identity BACKFILL = user("hubbub-backfill", null, List.of("admin"), 0);
 
 
-  public static final String USERNAME = "username";
-  public static final String GUEST = "guest";
-  public static final String ROLES = "roles";
-  public static final String ACCOUNT = "account";
+  public static final String USERNAME = Actor.USERNAME;
+  public static final String GUEST = Actor.GUEST;
+  public static final String ROLES = Actor.ROLES;
+  public static final String ACCOUNT = Actor.ACCOUNT;
 
   public Identity {
     roles = List.copyOf(roles);
@@ -63,17 +61,7 @@ public record Identity(String username, boolean guest, List<String> roles, long 
    * {@code account} (registered users only); whatever the command said of these before is replaced.
    */
   public JsonObject into(JsonObject command) {
-    if (username != null) {
-      command.put(USERNAME, username);
-    } else {
-      command.remove(USERNAME);
-    }
-    if (account != null) {
-      command.put(ACCOUNT, account);
-    } else {
-      command.remove(ACCOUNT);
-    }
-    return command.put(GUEST, guest).put(ROLES, new JsonArray(new ArrayList<>(roles)));
+    return actor().into(command);
   }
 
   /**
@@ -82,18 +70,17 @@ public record Identity(String username, boolean guest, List<String> roles, long 
    * {@link #requireName} insists on one.
    */
   public static Identity of(JsonObject command) {
-    boolean guest = !Boolean.FALSE.equals(command.getValue(GUEST));
-    String name = command.getValue(USERNAME) == null ? null : Rules.username(command);
-    List<String> roles = new ArrayList<>();
-    if (!guest && command.getValue(ROLES) instanceof JsonArray array) {
-      array.forEach(r -> {
-        if (r instanceof String role) {
-          roles.add(role);
-        }
-      });
-    }
-    String account = !guest && command.getValue(ACCOUNT) instanceof String id ? id : null;
-    return new Identity(name, guest, roles, 0, account);
+    return of(Actor.of(command));
+  }
+
+  /** Who acts, as a typed command carries it (the expiry is the bridge's business, not the core's). */
+  public Actor actor() {
+    return new Actor(username, guest, roles, account);
+  }
+
+  /** The identity a typed command acts for; its expiry is unknown (0), as for {@link #of(JsonObject)}. */
+  public static Identity of(Actor actor) {
+    return new Identity(actor.username(), actor.guest(), actor.roles(), 0, actor.account());
   }
 
   /** The name for a command that writes or joins; a missing one is a 400. */

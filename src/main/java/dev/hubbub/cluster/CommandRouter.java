@@ -3,6 +3,7 @@ package dev.hubbub.cluster;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.Rules;
+import dev.hubbub.protocol.WriteCommand;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -117,15 +118,16 @@ public class CommandRouter extends VerticleBase {
   }
 
   private void route(String command, Message<Object> msg, boolean retry) {
-    String room = msg.body() instanceof JsonObject body ? body.getString("room") : null;
+    // A write may be a typed command (it crosses to the owner node as its JSON body); presence commands are JSON.
+    String room = WriteCommand.roomOf(msg.body());
     if (room == null || !Rules.isRoom(room)) {
       forward(Cluster.coreAddress(cluster.nodeId(), command), msg, reply -> relay(msg, reply));
       return;
     }
-    JsonObject body = (JsonObject) msg.body();
+    JsonObject body = msg.body() instanceof JsonObject json ? json : null;
     String seen = cluster.owners().owner(room);
     String owner = seen == null ? cluster.nodeId() : seen; // null: not ready yet, nobody owns rooms in this view
-    Membership membership = new Membership(room, body.getString("session"));
+    Membership membership = new Membership(room, body == null ? null : body.getString("session"));
     if (Addresses.LEAVE.equals(command) && joinedHere.remove(membership) != null
         && joinedHere.keySet().stream().noneMatch(m -> m.room().equals(room))) {
       movedRosters.forget(room);

@@ -1,10 +1,10 @@
 package dev.hubbub.feed;
 
 import dev.hubbub.auth.Identity;
-import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
+import dev.hubbub.protocol.Ack;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
@@ -40,7 +40,7 @@ final class BatchPlan {
       if (p.cid != null) {
         JsonObject stored = chatsByCid.get(p.cid);
         if (stored != null) {
-          p.repeatAck = Pending.ack(stored).put("duplicate", true);
+          p.repeatAck = Ack.of(stored).asDuplicate();
           continue;
         }
         Pending first = firstByCid.putIfAbsent(p.cid, p);
@@ -58,7 +58,7 @@ final class BatchPlan {
       String room = p.room();
       long head = next.containsKey(room) ? next.get(room) : heads.get(room);
       if (head == 0 && !limits.tryCreateRoom(abuse, Identity.rateKey(p.who),
-          ClientAddress.of(p.command.body()), System.nanoTime())) {
+          p.clientAddress, System.nanoTime())) {
         p.refused = new Failure.Rejected(Failure.TOO_MANY, "too many new rooms: try again later, or write in an existing room");
         continue;
       }

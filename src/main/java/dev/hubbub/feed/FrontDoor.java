@@ -20,9 +20,12 @@ final class FrontDoor {
   private FrontDoor() {
   }
 
-  /** Sends {@code msg} on to {@code owner} and relays the owner's reply, or its failure code and message, back. */
-  static void forward(EventBus bus, String owner, Message<JsonObject> msg) {
-    bus.<JsonObject>request(owner, msg.body(), new DeliveryOptions().setHeaders(msg.headers()))
+  /**
+   * Sends {@code msg} on to {@code owner} and relays the owner's reply, or its failure code and message, back.
+   * The body goes as it came (a typed command, or a client's JSON), so the reply is of the kind its sender reads.
+   */
+  static void forward(EventBus bus, String owner, Message<?> msg) {
+    bus.request(owner, msg.body(), new DeliveryOptions().setHeaders(msg.headers()))
         .onSuccess(reply -> msg.reply(reply.body()))
         .onFailure(e -> msg.fail(Failure.codeOf(e), Failure.messageOf(e)));
   }

@@ -2,12 +2,12 @@ package dev.hubbub.feed;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.protocol.Ack;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.EventRow;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 
 /**
  * A command accepted by a sequencer shard but not yet answered; {@code event} has seq 0 until its batch is
@@ -21,22 +21,29 @@ final class Pending {
   record Target(String room, String id) {
   }
 
-  final Message<JsonObject> command;
+  /** The request, answered once: with an {@link Ack}, or its JSON when the command came as JSON. */
+  final Message<?> command;
+  /** The command came as a JSON body (a bridge client, a tool): polyglot senders read the ack as JSON. */
+  private final boolean json;
   final CidKey cid;
   final Identity who;
+  /** The client's address, for the rooms-created cap; null when unknown. */
+  final String clientAddress;
   /** The typed event, published as it is once stored. */
   RoomEvent.Persisted event;
   RoomAccess.Verdict access;
   boolean written;
-  JsonObject repeatAck;
+  Ack repeatAck;
   Pending sameAs;
   Failure.Rejected refused;
 
-  Pending(Message<JsonObject> command, RoomEvent.Persisted event, CidKey cid, Identity who) {
+  Pending(Message<?> command, boolean json, RoomEvent.Persisted event, CidKey cid, Identity who, String clientAddress) {
     this.command = command;
+    this.json = json;
     this.event = event;
     this.cid = cid;
     this.who = who;
+    this.clientAddress = clientAddress;
   }
 
   void reset() {
@@ -63,12 +70,11 @@ final class Pending {
     return new EventRow(event, cid == null ? null : cid.cid(), who.account());
   }
 
-  static JsonObject ack(RoomEvent.Persisted event) {
-    return new JsonObject().put("id", event.id()).put("seq", event.seq()).put("ts", event.ts());
+  void reply(Ack ack) {
+    command.reply(json ? ack.toJson() : ack);
   }
 
-  /** The ack of a stored chat, as a store reads it back. */
-  static JsonObject ack(JsonObject stored) {
-    return new JsonObject().put("id", stored.getString("id")).put("seq", stored.getLong("seq")).put("ts", stored.getLong("ts"));
+  static Ack ack(RoomEvent.Persisted event) {
+    return new Ack(event.id(), event.seq(), event.ts(), false);
   }
 }

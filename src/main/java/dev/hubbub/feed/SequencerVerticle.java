@@ -4,10 +4,11 @@ import dev.hubbub.auth.AccessCache;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.protocol.Addresses;
+import dev.hubbub.protocol.CommandCodec;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.RoomEvent;
-import dev.hubbub.protocol.Rules;
+import dev.hubbub.protocol.WriteCommand;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.CommitGroup;
 import dev.hubbub.store.HistoryStore;
@@ -39,9 +40,10 @@ import java.util.function.Function;
  * {@link Addresses#CHAT}, {@link Addresses#EDIT}, {@link Addresses#DELETE} and {@link Addresses#DRAIN}, where
  * in-process senders reach the owner directly; and, like every shard, the public addresses, where a command
  * for a room another shard owns is forwarded there ({@link FrontDoor}). So polyglot clients keep using the
- * public addresses. Writing is {@link ShardWriter}'s job (group commit, pipelining, the fence); reads
- * ({@link Addresses#HISTORY}, {@link Addresses#MESSAGES}) are served by {@link HistoryQueries} on any shard,
- * and presence's history read ({@link HistoryQueries#READ}) by the room's owner shard.
+ * public addresses. Bodies are typed {@link WriteCommand}s (from the hub's bridges, answered with a typed
+ * {@code Ack}) or JSON (answered in JSON). Writing is {@link ShardWriter}'s job (group commit, pipelining,
+ * the fence); reads ({@link Addresses#HISTORY}, {@link Addresses#MESSAGES}) are served by {@link HistoryQueries}
+ * on any shard, and presence's history read ({@link HistoryQueries#READ}) by the room's owner shard.
  */
 public class SequencerVerticle extends VerticleBase {
 
@@ -83,6 +85,8 @@ public class SequencerVerticle extends VerticleBase {
     storeFile = config.db().inMemory() ? null : StoreFile.of(config.db().url());
     HistoryStore store = storeFactory.apply(this);
     EventBus bus = vertx.eventBus();
+    // Commands and acks travel the bus as typed values too (the hub registers them first; a test may not).
+    CommandCodec.register(bus);
     AccessCache access = new AccessCache(bus, config.abuse().roomHeads());
     writer = new ShardWriter(vertx, shard, store, access, config.abuse(),
         Math.max(1, config.abuse().roomHeads() / owners.localShards()), this::checkStoreFile);
@@ -103,9 +107,9 @@ public class SequencerVerticle extends VerticleBase {
         store.failed();
       }
     }).completion());
-    command(Addresses.CHAT, this::chat, consumers);
-    command(Addresses.EDIT, this::edit, consumers);
-    command(Addresses.DELETE, this::delete, consumers);
+    command(Addresses.CHAT, consumers);
+    command(Addresses.EDIT, consumers);
+    command(Addresses.DELETE, consumers);
     consumers.add(bus.<JsonObject>consumer(owners.shardAddress(shard, Addresses.DRAIN), this::drain).completion());
     if (shard == 0) {
       // Local: the hub drains its own node's shards.
@@ -121,9 +125,9 @@ public class SequencerVerticle extends VerticleBase {
   }
 
   /** Consumes {@code address} on this shard's own address and on the public one; commands for rooms owned elsewhere go there. */
-  private void command(String address, Handler<Message<JsonObject>> handler, List<Future<?>> consumers) {
+  private void command(String address, List<Future<?>> consumers) {
     EventBus bus = vertx.eventBus();
-    Handler<Message<JsonObject>> routed = toOwner(address, handler);
+    Handler<Message<Object>> routed = toOwner(address, msg -> accept(address, msg));
     consumers.add(bus.consumer(owners.shardAddress(shard, address), routed).completion());
     consumers.add(bus.consumer(owners.frontDoor(address), routed).completion());
   }
@@ -145,20 +149,15 @@ public class SequencerVerticle extends VerticleBase {
   }
 
   /** {@code handler} for the rooms this shard owns; a command for a room owned elsewhere is forwarded there. */
-  private Handler<Message<JsonObject>> toOwner(String address, Handler<Message<JsonObject>> handler) {
+  private <T> Handler<Message<T>> toOwner(String address, Handler<Message<T>> handler) {
     return msg -> {
-      String room = msg.body() == null ? null : msg.body().getValue("room") instanceof String r ? r : null;
+      String room = WriteCommand.roomOf(msg.body());
       if (room == null || owners.ownedHere(room, shard)) {
         handler.handle(msg); // validation answers a missing or bad room
       } else {
         FrontDoor.forward(vertx.eventBus(), owners.address(room, address), msg);
       }
     };
-  }
-
-  /** Turns a validated command into the write it asks for; throws {@link Failure.Rejected} for bad input. */
-  private interface Parser {
-    Pending parse(Message<JsonObject> msg, String room, Identity who, String username, long now);
   }
 
   /**
@@ -170,8 +169,12 @@ public class SequencerVerticle extends VerticleBase {
     writer.drain().onSuccess(msg::reply);
   }
 
-  /** Validates what every write shares (room, author), then queues the write or answers the refusal. */
-  private void accept(Message<JsonObject> msg, Parser parser) {
+  /**
+   * Queues the write {@code msg} asks for, or answers the refusal. A typed {@link WriteCommand} was checked
+   * by the bridge that made it; a JSON body (a bridge client, a tool) is parsed and checked here, by the same
+   * rules, and answered in JSON.
+   */
+  private void accept(String address, Message<Object> msg) {
     if (writer.draining()) {
       msg.fail(Failure.UNAVAILABLE, "hub is shutting down, message not stored, try again");
       return;
@@ -181,32 +184,34 @@ public class SequencerVerticle extends VerticleBase {
       return;
     }
     try {
-      JsonObject body = msg.body();
-      String room = Rules.room(body);
-      Identity who = Identity.of(body);
-      writer.enqueue(parser.parse(msg, room, who, who.requireName(), System.currentTimeMillis()));
+      boolean typed = msg.body() instanceof WriteCommand;
+      WriteCommand command = typed ? (WriteCommand) msg.body()
+          : WriteCommand.parse(address, msg.body(), config.limits().maxTextChars());
+      if (!command.address().equals(address)) {
+        throw Failure.badRequest("a command for " + command.address() + " was sent to " + address);
+      }
+      writer.enqueue(pending(msg, !typed, command, System.currentTimeMillis()));
     } catch (RuntimeException e) {
       Failure.reply(msg, e);
     }
   }
 
-  private void chat(Message<JsonObject> msg) {
-    accept(msg, (m, room, who, username, now) -> {
-      String text = Rules.text(m.body(), config.limits().maxTextChars());
-      String cid = Rules.optionalCid(m.body());
-      RoomEvent.Chat event = new RoomEvent.Chat(room, username, text, now, 0, MessageIds.next(now), who.guest());
-      return new Pending(m, event, cid == null ? null : new CidKey(room, username, cid), who);
-    });
-  }
-
-  private void edit(Message<JsonObject> msg) {
-    accept(msg, (m, room, who, username, now) -> new Pending(m, new RoomEvent.Edited(room, Rules.messageId(m.body()),
-        username, Rules.text(m.body(), config.limits().maxTextChars()), now, 0, who.guest()), null, who));
-  }
-
-  private void delete(Message<JsonObject> msg) {
-    accept(msg, (m, room, who, username, now) -> new Pending(m,
-        new RoomEvent.Deleted(room, Rules.messageId(m.body()), username, now, 0, who.guest()), null, who));
+  /** The write a checked command asks for: its event (seq 0 until planned), as the actor it names. */
+  private static Pending pending(Message<Object> msg, boolean json, WriteCommand command, long now) {
+    Identity who = Identity.of(command.actor());
+    String username = who.requireName();
+    String room = command.room();
+    RoomEvent.Persisted event;
+    CidKey cid = null;
+    if (command instanceof WriteCommand.Post post) {
+      event = new RoomEvent.Chat(room, username, post.text(), now, 0, MessageIds.next(now), who.guest());
+      cid = post.cid() == null ? null : new CidKey(room, username, post.cid());
+    } else if (command instanceof WriteCommand.Edit edit) {
+      event = new RoomEvent.Edited(room, edit.id(), username, edit.text(), now, 0, who.guest());
+    } else {
+      event = new RoomEvent.Deleted(room, ((WriteCommand.Delete) command).id(), username, now, 0, who.guest());
+    }
+    return new Pending(msg, json, event, cid, who, command.clientAddress());
   }
 
   /**

@@ -249,10 +249,10 @@ final class ShardWriter {
     if (p.refused != null) {
       Failure.reply(p.command, p.refused);
     } else if (p.repeatAck != null) {
-      p.command.reply(p.repeatAck);
+      p.reply(p.repeatAck);
     } else if (p.sameAs != null) {
       if (p.sameAs.written && stored) {
-        p.command.reply(Pending.ack(p.sameAs.event).put("duplicate", true));
+        p.reply(Pending.ack(p.sameAs.event).asDuplicate());
       } else {
         notStored(p);
       }
@@ -263,7 +263,7 @@ final class ShardWriter {
       FeedEvent published = new FeedEvent(p.event);
       vertx.eventBus().publish(Addresses.STORED, published, p.access.membersOnly() ? PRIVATE : PUBLIC);
       feed.publish(published);
-      p.command.reply(Pending.ack(p.event));
+      p.reply(Pending.ack(p.event));
     } else {
       notStored(p);
     }

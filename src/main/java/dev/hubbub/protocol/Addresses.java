@@ -4,8 +4,11 @@ package dev.hubbub.protocol;
 /**
  * Every event-bus address Hubbub uses. Commands are request/reply; room feeds are publish-only.
  *
- * <p>All bodies are {@link io.vertx.core.json.JsonObject}s so that clustered nodes and polyglot bridge
- * clients can read them. A failed command replies with a {@link io.vertx.core.eventbus.ReplyException}
+ * <p>All bodies are {@link io.vertx.core.json.JsonObject}s on the wire so that clustered nodes and polyglot
+ * bridge clients can read them. On a node, room events ({@link FeedEvent}) and the write commands
+ * ({@link WriteCommand}, answered with an {@link Ack}) travel as typed values instead, whose codecs send exactly
+ * those JSON bodies between nodes; {@link #CHAT}, {@link #EDIT} and {@link #DELETE} take either, and answer
+ * a JSON request in JSON. A failed command replies with a {@link io.vertx.core.eventbus.ReplyException}
  * whose failure code is one of {@link Failure}'s HTTP-like codes and whose message is safe to show a user.
  */
 public final class Addresses {

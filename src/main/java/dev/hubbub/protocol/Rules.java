@@ -24,7 +24,11 @@ public final class Rules {
   }
 
   public static String room(JsonObject body) {
-    String room = string(body, "room");
+    return room(string(body, "room"));
+  }
+
+  /** {@link #room(JsonObject)} for a value already known to be a string. */
+  public static String room(String room) {
     if (!isRoom(room)) {
       throw Failure.badRequest("room must be 1-64 characters of A-Z a-z 0-9 . _ -");
     }
@@ -33,7 +37,12 @@ public final class Rules {
 
   /** A username in its normal form (NFKC, see {@link Names}); look-alikes of others' names are refused by the core. */
   public static String username(JsonObject body) {
-    String name = Names.normalise(string(body, "username"));
+    return username(string(body, "username"));
+  }
+
+  /** {@link #username(JsonObject)} for a value already known to be a string. */
+  public static String username(String given) {
+    String name = Names.normalise(given);
     int length = name.codePointCount(0, name.length());
     if (length < 1 || length > MAX_USERNAME || name.isBlank()) {
       throw Failure.badRequest("username must be 1-" + MAX_USERNAME + " printable characters");
@@ -45,7 +54,11 @@ public final class Rules {
   }
 
   public static String text(JsonObject body, int maxChars) {
-    String text = string(body, "text");
+    return text(string(body, "text"), maxChars);
+  }
+
+  /** {@link #text(JsonObject, int)} for a value already known to be a string. */
+  public static String text(String text, int maxChars) {
     if (text.isBlank()) {
       throw Failure.badRequest("text must not be empty");
     }
@@ -137,7 +150,11 @@ public final class Rules {
 
   /** An optional client id for a chat: 1-64 characters, null when absent. */
   public static String optionalCid(JsonObject body) {
-    Object cid = body.getValue("cid");
+    return cidValue(body.getValue("cid"));
+  }
+
+  /** {@link #optionalCid(JsonObject)} for the field's value (null when absent). */
+  public static String cidValue(Object cid) {
     if (cid == null) {
       return null;
     }
@@ -149,7 +166,11 @@ public final class Rules {
 
   /** The id of a chat message named by an edit or delete. */
   public static String messageId(JsonObject body) {
-    String id = string(body, "id");
+    return messageId(string(body, "id"));
+  }
+
+  /** {@link #messageId(JsonObject)} for a value already known to be a string. */
+  public static String messageId(String id) {
     if (id.isEmpty() || id.length() > MAX_MESSAGE_ID) {
       throw Failure.badRequest("id must be a message id of 1-" + MAX_MESSAGE_ID + " characters");
     }

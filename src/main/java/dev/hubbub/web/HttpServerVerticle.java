@@ -85,7 +85,7 @@ public class HttpServerVerticle extends VerticleBase {
     router.get("/rooms/:room/events").handler(events::roomEvents);
     router.get("/dashboard/events").handler(events::dashboardEvents);
     new AccountApi(vertx, auth, csrf).mount(router);
-    new RestApi(vertx, config.limits().maxFrameBytes(), auth, csrf, config.abuse()).mount(router);
+    new RestApi(vertx, config.limits().maxFrameBytes(), config.limits().maxTextChars(), auth, csrf, config.abuse()).mount(router);
     RestApi.mountFallbacks(router);
     new RoomPages(vertx, config, views, auth, csrf.issue(), csrf.protect()).mount(router);
     new DashboardPage(vertx, views, auth, csrf.issue()).mount(router);

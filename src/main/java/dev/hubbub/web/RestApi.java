@@ -10,8 +10,10 @@ import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.Ack;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.WriteCommand;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -34,15 +36,17 @@ final class RestApi {
 
   private final Vertx vertx;
   private final int maxBodyBytes;
+  private final int maxTextChars;
   private final HttpAuth auth;
   private final Csrf csrf;
   private final long startedAt = System.currentTimeMillis();
   private final LimitSettings limits;
 
-  RestApi(Vertx vertx, int maxBodyBytes, HttpAuth auth, Csrf csrf, LimitSettings limits) {
+  RestApi(Vertx vertx, int maxBodyBytes, int maxTextChars, HttpAuth auth, Csrf csrf, LimitSettings limits) {
     this.vertx = vertx;
     this.limits = limits;
     this.maxBodyBytes = maxBodyBytes;
+    this.maxTextChars = maxTextChars;
     this.auth = auth;
     this.csrf = csrf;
   }
@@ -144,8 +148,8 @@ final class RestApi {
   }
 
   /**
-   * Sends a write as the request's user (the token's, or a guest's {@code username} from the body);
-   * answers {@code {id, seq}}, 201 when a chat created a message.
+   * Sends a write as the request's user (the token's, or a guest's {@code username} from the body), checked
+   * here as the core checks it (a 400 names the field); answers {@code {id, seq}}, 201 when a chat created a message.
    */
   private void write(RoutingContext ctx, String address, JsonObject command, JsonObject body) {
     auth.author(ctx.request(), body.getValue("username"))
@@ -155,13 +159,14 @@ final class RestApi {
           if (key != null && !Limits.of(vertx).tryMessage(limits, key, System.nanoTime())) {
             return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED));
           }
-          return vertx.eventBus().<JsonObject>request(RoomOwners.of(vertx).address(command.getString("room"), address),
-              ClientAddress.into(who.into(command), ctx.request().remoteAddress()));
+          WriteCommand write = WriteCommand.parse(address, command, who.actor(), ClientAddress.host(ctx.request().remoteAddress()),
+              maxTextChars);
+          return vertx.eventBus().<Ack>request(RoomOwners.of(vertx).address(write.room(), address), write);
         })
         .onSuccess(reply -> {
-          JsonObject stored = reply.body();
-          boolean created = address.equals(Addresses.CHAT) && !stored.getBoolean("duplicate", false);
-          Json.ok(ctx, created ? 201 : 200, new JsonObject().put("id", stored.getString("id")).put("seq", stored.getLong("seq")));
+          Ack stored = reply.body();
+          boolean created = address.equals(Addresses.CHAT) && !stored.duplicate();
+          Json.ok(ctx, created ? 201 : 200, new JsonObject().put("id", stored.id()).put("seq", stored.seq()));
         })
         .onFailure(e -> Json.failed(ctx, e));
   }

@@ -2,10 +2,12 @@ package dev.hubbub.feed;
 
 import dev.hubbub.auth.Identity;
 import dev.hubbub.config.ConfigLoader;
+import dev.hubbub.protocol.Ack;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Events;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
+import dev.hubbub.protocol.WriteCommand;
 import dev.hubbub.store.AppendConflict;
 import dev.hubbub.store.CidKey;
 import dev.hubbub.store.CommitGroup;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -359,6 +362,41 @@ class ShardPipelineTest {
     assertEquals(1, await(drain).body().getInteger("commands"));
     assertEquals(4, await(held).body().getLong("seq"));
     assertEquals(Failure.UNAVAILABLE, ((ReplyException) failure(chat(Addresses.CHAT, rooms[0], "late", null))).failureCode());
+  }
+
+  @Test
+  void aTypedCommandIsTakenAsItIsAndAnsweredTypedWhileAJsonOneIsAnsweredInJson() throws Exception {
+    deployShards(2);
+    LocalRoomOwners owners = new LocalRoomOwners(2);
+    String room = roomsOnEachShard(owners)[1];
+    ScriptedStore store = stores.get(1);
+    WriteCommand.Post post = WriteCommand.Post.of(room, Identity.guest("ann").actor(), "typed", "c-9", "10.0.0.1", 2000);
+
+    // On the public address (either shard takes it; shard 0 forwards it, typed, to shard 1).
+    Future<Message<Object>> typed = vertx.eventBus().request(Addresses.CHAT, post);
+    ScriptedStore.Append append = store.nextAppend();
+    assertEquals("typed", append.text(0));
+    append.commit();
+    Ack ack = assertInstanceOf(Ack.class, await(typed).body(), "a typed sender reads a typed ack");
+    assertEquals(1, ack.seq());
+    assertFalse(ack.duplicate());
+    JsonObject event = published.poll(10, TimeUnit.SECONDS);
+    assertEquals(List.of(room, "ann", "typed", true), List.of(event.getString("room"), event.getString("username"),
+        event.getString("text"), event.getBoolean("guest")));
+
+    // The same cid again: caught by the unique key, answered with a typed duplicate ack.
+    store.heads.put(room, 1L);
+    store.cids.put(new CidKey(room, "ann", "c-9"), Events.chat(room, "ann", "typed", ack.ts(), 1, ack.id()));
+    Future<Message<Object>> again = vertx.eventBus().request(Addresses.CHAT, post);
+    store.nextAppend().fail(new AppendConflict("cid c-9 already stored", null));
+    assertEquals(ack.asDuplicate(), await(again).body());
+
+    // A JSON body (a bridge client's) is parsed and answered in JSON.
+    Future<Message<JsonObject>> json = chat(Addresses.CHAT, room, "as json", null);
+    store.nextAppend().commit();
+    JsonObject reply = assertInstanceOf(JsonObject.class, await(json).body(), "a JSON sender reads JSON");
+    assertEquals(2, reply.getLong("seq"));
+    assertEquals(Set.of("id", "seq", "ts"), reply.fieldNames());
   }
 
   private static String[] roomsOnEachShard(LocalRoomOwners owners) {

@@ -4,26 +4,10 @@ import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.Rules;
 import io.vertx.core.json.JsonObject;
 
-import java.util.List;
-
 /** Reading the fields of the bridge protocol's client frames: what is untrusted is checked here. */
 final class BusFrames {
 
   private BusFrames() {
-  }
-
-  /**
-   * The core command for a client's body: only the fields a command takes are copied, so a client cannot
-   * smuggle anything else in (the identity is added by the caller). The core validates their values.
-   */
-  static JsonObject command(JsonObject body) {
-    JsonObject command = new JsonObject().put("room", body.getValue("room"));
-    for (String field : List.of("text", "id", "cid")) {
-      if (body.containsKey(field)) {
-        command.put(field, body.getValue(field));
-      }
-    }
-    return command;
   }
 
   /** {@code since} from the register headers; the JS client sends header values as strings. */

@@ -3,9 +3,12 @@ package dev.hubbub.bridge.eventbus;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.bridge.SessionEngine;
 import dev.hubbub.feed.RoomOwners;
+import dev.hubbub.limits.ClientAddress;
+import dev.hubbub.protocol.Ack;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.Rules;
+import dev.hubbub.protocol.WriteCommand;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -123,14 +126,24 @@ final class BusRequests {
       connection.error(replyAddress, 429, "too many requests in flight: wait for replies");
       return Future.succeededFuture();
     }
-    JsonObject command = dev.hubbub.limits.ClientAddress.into(who.into(BusFrames.command(body)), connection.clientAddress);
+    WriteCommand command;
+    try {
+      // Only the command's own fields are read from the client's body; who acts is what this connection verified.
+      command = WriteCommand.parse(address, body, who.actor(), ClientAddress.host(connection.clientAddress),
+          connection.bridge.config.limits().maxTextChars());
+    } catch (Failure.Rejected e) {
+      connection.error(replyAddress, e.code, e.getMessage());
+      return Future.succeededFuture();
+    }
     inFlight++;
-    String to = command.getValue("room") instanceof String room ? RoomOwners.of(connection.bridge.vertx).address(room, address) : address;
-    connection.bridge.vertx.eventBus().<JsonObject>request(to, command).onComplete(result -> {
+    String to = RoomOwners.of(connection.bridge.vertx).address(command.room(), address);
+    connection.bridge.vertx.eventBus().<Ack>request(to, command).onComplete(result -> {
       inFlight--;
       if (result.succeeded()) {
         if (replyAddress != null) {
-          connection.write(connection.bridge.dialect.wire(connection.bridge.dialect.delivery(replyAddress, result.result().body(), true)));
+          // The reply a polyglot client reads: the ack's JSON, as the core has always answered it.
+          JsonObject ack = result.result().body().toJson();
+          connection.write(connection.bridge.dialect.wire(connection.bridge.dialect.delivery(replyAddress, ack, true)));
         }
       } else {
         connection.error(replyAddress, Failure.codeOf(result.cause()), Failure.messageOf(result.cause()));

@@ -2,7 +2,6 @@ package dev.hubbub.bridge.ws;
 
 import dev.hubbub.auth.Credentials;
 import dev.hubbub.bridge.Client;
-import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.Rules;
 import io.vertx.core.json.DecodeException;
@@ -50,13 +49,11 @@ final class WsFrames {
     switch (type) {
       case "join" -> session.join(frame, Rules.room(frame), Rules.optionalResumePoint(frame, "since"),
           Rules.optionalEpoch(frame.getValue("epoch"), "field 'epoch'"));
-      case "chat" -> session.joined("join a room before chatting")
-          .command(Addresses.CHAT, new JsonObject().put("text", Rules.string(frame, "text")), Rules.optionalCid(frame));
+      case "chat" -> session.joined("join a room before chatting").post(Rules.string(frame, "text"), Rules.optionalCid(frame));
       // edit {id, text, cid?} and delete {id, cid?}: only one's own messages; everyone then sees edited / deleted.
-      case "edit" -> session.joined("join a room before editing").command(Addresses.EDIT,
-          new JsonObject().put("id", Rules.messageId(frame)).put("text", Rules.string(frame, "text")), Rules.optionalCid(frame));
-      case "delete" -> session.joined("join a room before deleting")
-          .command(Addresses.DELETE, new JsonObject().put("id", Rules.messageId(frame)), Rules.optionalCid(frame));
+      case "edit" -> session.joined("join a room before editing")
+          .edit(Rules.messageId(frame), Rules.string(frame, "text"), Rules.optionalCid(frame));
+      case "delete" -> session.joined("join a room before deleting").delete(Rules.messageId(frame), Rules.optionalCid(frame));
       case "leave" -> session.leave();
       default -> throw Failure.badRequest("unknown type '" + (type.length() > 32 ? type.substring(0, 32) + "..." : type) + "'");
     }

@@ -6,10 +6,12 @@ import dev.hubbub.bridge.Subscribe;
 import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.metrics.HubMetrics;
+import dev.hubbub.protocol.Ack;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Disconnect;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.FeedEvent;
+import dev.hubbub.protocol.WriteCommand;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.WebSocketFrameType;
@@ -22,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A WebSocket connection's membership of one room: its subscription to the room's feed (replay, then
@@ -85,23 +88,49 @@ final class WsRoom extends FeedSession {
     }
   }
 
+  /** Posts {@code text} in this room as this member; see {@link #command}. */
+  void post(String text, String cid) {
+    command(() -> WriteCommand.Post.of(room, member.actor(), text, cid, from(), maxTextChars()), cid);
+  }
+
+  /** Edits this member's message {@code id}; see {@link #command}. */
+  void edit(String id, String text, String cid) {
+    command(() -> WriteCommand.Edit.of(room, member.actor(), id, text, from(), maxTextChars()), cid);
+  }
+
+  /** Deletes this member's message {@code id}; see {@link #command}. */
+  void delete(String id, String cid) {
+    command(() -> WriteCommand.Delete.of(room, member.actor(), id, from()), cid);
+  }
+
   /**
-   * Sends a write command as this member in this room. With a {@code cid} the client gets
-   * {@code ack {cid, id, seq}} once the event is committed; a failure is an {@code error} frame carrying the cid.
+   * Sends a write command, checked as it is made, to the room's owner shard. With a {@code cid} the client
+   * gets {@code ack {cid, id, seq}} once the event is committed; a refusal is an {@code error} frame carrying the cid.
    */
-  void command(String address, JsonObject command, String cid) {
-    ClientAddress.into(member.into(command.put("room", room)), session.ws.remoteAddress());
-    if (cid != null) {
-      command.put("cid", cid);
+  private void command(Supplier<WriteCommand> make, String cid) {
+    WriteCommand command;
+    try {
+      command = make.get();
+    } catch (Failure.Rejected e) {
+      session.error(e.getMessage(), cid);
+      return;
     }
-    request(RoomOwners.of(session.bridge.vertx).address(room, address), command)
+    session.bridge.vertx.eventBus().<Ack>request(RoomOwners.of(session.bridge.vertx).address(room, command.address()), command)
         .onSuccess(reply -> {
           if (cid != null) {
-            JsonObject stored = reply.body();
-            session.send(new JsonObject().put("type", "ack").put("cid", cid).put("id", stored.getString("id")).put("seq", stored.getLong("seq")));
+            Ack stored = reply.body();
+            session.send(new JsonObject().put("type", "ack").put("cid", cid).put("id", stored.id()).put("seq", stored.seq()));
           }
         })
         .onFailure(e -> session.error(Failure.messageOf(e), cid));
+  }
+
+  private String from() {
+    return ClientAddress.host(session.ws.remoteAddress());
+  }
+
+  private int maxTextChars() {
+    return session.bridge.config.limits().maxTextChars();
   }
 
   /** Out of the feed, and out of the room's presence so others see it. */

@@ -9,9 +9,11 @@ import dev.hubbub.feed.RoomOwners;
 import dev.hubbub.limits.ClientAddress;
 import dev.hubbub.limits.Limits;
 import dev.hubbub.limits.RateGate;
+import dev.hubbub.protocol.Ack;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.Rules;
+import dev.hubbub.protocol.WriteCommand;
 import dev.hubbub.stats.Watchers;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -216,7 +218,7 @@ public final class RoomPages {
     }
     auth.author(ctx.request(), body.getValue("username"))
         .compose(who -> chat(room, who, body.getValue("text"), ctx.request().remoteAddress()))
-        .onSuccess(reply -> Pages.json(ctx, 201, reply))
+        .onSuccess(reply -> Pages.json(ctx, 201, reply.toJson()))
         .onFailure(e -> Pages.json(ctx, Failure.codeOf(e), Failure.messageOf(e)));
   }
 
@@ -261,14 +263,20 @@ public final class RoomPages {
         });
   }
 
-  /** Sends the chat command as {@code who}; the core checks the name, the room and the text and answers {@code {id, seq, ts}}. */
-  private Future<JsonObject> chat(String room, Identity who, Object text, io.vertx.core.net.SocketAddress from) {
+  /** Sends the chat command as {@code who}; the name, the room and the text are checked as the core checks them. */
+  private Future<Ack> chat(String room, Identity who, Object text, io.vertx.core.net.SocketAddress from) {
     String rateKey = Identity.rateKey(who);
     if (rateKey != null && !Limits.of(vertx).tryMessage(config.abuse(), rateKey, System.nanoTime())) {
       return Future.failedFuture(new Failure.Rejected(Failure.TOO_MANY, RateGate.REFUSED)); // the same identity rate as REST
     }
-    JsonObject command = ClientAddress.into(who.into(new JsonObject().put("room", room).put("text", text)), from);
-    return request(RoomOwners.of(vertx).address(room, Addresses.CHAT), command).map(Message::body);
+    WriteCommand post;
+    try {
+      post = WriteCommand.parse(Addresses.CHAT, new JsonObject().put("room", room).put("text", text), who.actor(),
+          ClientAddress.host(from), config.limits().maxTextChars());
+    } catch (Failure.Rejected e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.eventBus().<Ack>request(RoomOwners.of(vertx).address(room, Addresses.CHAT), post).map(Message::body);
   }
 
   private Future<Message<JsonObject>> request(String address, JsonObject body) {
