@@ -59,14 +59,23 @@ public final class Bench {
     Path out = Path.of(a.getOrDefault("out", o.smoke ? "target/bench-smoke" : "bench"));
     Path work = Files.createTempDirectory("hubbub-bench");
     String java = Tools.jdkTool("java");
-    Launch launch = new Launch(
-        List.of(java, "-jar", Path.of(a.getOrDefault("hub-jar", "target/hubbub.jar")).toAbsolutePath().toString()),
+    Launch launch = new Launch(hubCommand(java, Path.of(a.getOrDefault("hub-jar", "target/hubbub.jar")).toAbsolutePath()),
         List.of(java, "-cp", a.get("classpath"), BareFanout.class.getName()),
         socketio(Path.of(a.getOrDefault("socketio-dir", "bench/socketio"))), socketioMissing(Path.of(a.getOrDefault("socketio-dir", "bench/socketio"))));
     JsonObject results = new Bench(o, launch, work).run();
     Report.write(results, out);
     System.out.println("wrote " + out.resolve("RESULTS.md") + " and " + out.resolve("results.json"));
     System.exit(0);
+  }
+
+  /**
+   * The README's run command: {@code java -XX:SharedArchiveFile=hubbub.jsa -jar hubbub.jar} with the
+   * class-data archive the build writes next to the jar, plain {@code java -jar} when there is none.
+   */
+  static List<String> hubCommand(String java, Path jar) {
+    Path archive = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", ".jsa"));
+    return Files.exists(archive) ? List.of(java, "-XX:SharedArchiveFile=" + archive, "-jar", jar.toString())
+        : List.of(java, "-jar", jar.toString());
   }
 
   /** The Socket.IO peer's command, or null when Node or {@code npm ci} is missing. */
