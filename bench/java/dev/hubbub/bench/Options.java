@@ -128,7 +128,7 @@ final class Options {
             + seconds(s4WindowSeconds) + " s windows in a row have p95 > " + s4P95LimitMs + " ms, up to " + s4Max + " or " + seconds(s4BudgetSeconds) + " s")
         .put("S5", s5WebSockets + " WebSocket + " + s5Streams + " SSE connections, idle " + seconds(s5IdleSeconds) + " s")
         .put("S6", s6Rooms + " rooms, " + s6InFlightPerRoom + " acked publishes in flight per room, " + seconds(s6Seconds) + " s")
-        .put("S7", Math.max(1, s7Launches) + " launches")
+        .put("S7", Math.max(1, s7Launches) + " launches, each on a fresh data directory" + (s7Launches > 0 ? ", then " + s7Launches + " restarts on one" : ""))
         .put("S8", s8Clients + " clients join one room at once")
         .put("S9", s9Messages + " messages, " + s9Concurrency + " concurrent requests, " + seconds(s9Seconds) + " s per URL");
   }

@@ -77,7 +77,8 @@ public final class HubProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // Surefire runs tests from a manifest-only jar; it publishes the real class path separately.
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m"));
+    // C1 only: a test hub lives seconds, and on two cores the C2 compiler threads cost about a third of its start-up CPU.
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()));
     ProcessBuilder builder = new ProcessBuilder(command)
