@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The build's training run for the class-data-sharing archive ({@code target/hubbub.jsa}, see the README's
  * start-up note): the packaged jar runs {@code java -XX:ArchiveClassesAtExit=... -cp hubbub.jar} this class,
- * which starts a hub through {@link Main} on its shipped defaults (a fresh H2 database in a temp directory,
- * free ports), waits for its first {@code /health} 200, and exits; the JVM then writes every class it loaded
+ * which starts a hub through {@link Main} on its shipped defaults (a fresh H2 database in the directory
+ * given, {@code target/cds-training}, or a temp one; free ports), waits for its first {@code /health} 200, and exits; the JVM then writes every class it loaded
  * on the way into the archive, so a launch with {@code -XX:SharedArchiveFile} maps them instead of loading them.
  */
 public final class ClassDataTraining {
@@ -22,7 +22,17 @@ public final class ClassDataTraining {
   }
 
   public static void main(String[] args) throws Exception {
-    Path dir = Files.createTempDirectory("hubbub-cds-training");
+    // A fresh directory each time (the build passes target/cds-training): a database left from the last
+    // training would skip Flyway, and Flyway's classes would be missing from the archive.
+    Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("hubbub-cds-training");
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(dir);
     int http = freePort();
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("port", http))

@@ -28,6 +28,7 @@ public final class Databases {
    */
   static final int SCHEMA_VERSION = 5;
   /** Flyway's history table, as Flyway names it on H2 and PostgreSQL (quoted: lower case on both). */
+  static final String HAS_HISTORY = "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'flyway_schema_history'";
   static final String HISTORY = "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL";
 
   private Databases() {
@@ -46,12 +47,14 @@ public final class Databases {
     String url = db.inMemory() ? "jdbc:h2:mem:hubbub-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" : durableUrl(db.url());
     boolean credentials = !db.inMemory() && !db.user().isEmpty();
     Pool pool = pool(vertx, db, url, credentials);
-    Future<Boolean> current = db.inMemory() ? Future.succeededFuture(false) : pool.query(HISTORY).execute()
-        .map(Databases::isCurrent)
-        .otherwise(false); // no history table (a fresh database) or no database: Flyway creates it or says why
+    // Asked first, so a fresh database gets no failed statement (H2 would write it to a trace file beside the data).
+    Future<Boolean> current = db.inMemory() ? Future.succeededFuture(false) : pool.query(HAS_HISTORY).execute()
+        .compose(rows -> rows.iterator().next().getLong(0) == 0 ? Future.succeededFuture(false)
+            : pool.query(HISTORY).execute().map(Databases::isCurrent))
+        .otherwise(false); // no readable history or no database: Flyway creates it or says why
     return current.compose(skip -> {
       if (skip) {
-        log.info("database {} at schema version {}", redact(url), SCHEMA_VERSION);
+        log.info("database {} at schema version {} (current: Flyway not run)", redact(url), SCHEMA_VERSION);
         return Future.succeededFuture(pool);
       }
       return vertx.executeBlocking(() -> migrate(url, credentials ? db.user() : null, credentials ? db.password() : null))
