@@ -25,7 +25,12 @@ public final class ClassDataTraining {
     // A fresh directory each time (the build passes target/cds-training): a database left from the last
     // training would skip Flyway, and Flyway's classes would be missing from the archive.
     Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("hubbub-cds-training");
-    if (Files.exists(dir)) {
+    Path marker = dir.resolve(".hubbub-cds-training");
+    if (Files.exists(dir) && !Files.exists(marker) && !isEmpty(dir)) {
+      System.err.println("hubbub: " + dir + " is not empty and not a training directory: give an empty or new one");
+      System.exit(2);
+    }
+    if (Files.exists(marker)) { // only a directory this class made is emptied
       try (var paths = Files.walk(dir)) {
         for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
           Files.delete(p);
@@ -33,6 +38,7 @@ public final class ClassDataTraining {
       }
     }
     Files.createDirectories(dir);
+    Files.createFile(marker);
     int http = freePort();
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("port", http))
@@ -49,6 +55,12 @@ public final class ClassDataTraining {
       Thread.sleep(50); // polling the hub this process started; there is nothing to wait on
     }
     System.exit(0); // the shutdown hook stops the hub; the JVM then writes the archive
+  }
+
+  private static boolean isEmpty(Path dir) throws java.io.IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
   }
 
   private static boolean healthy(int port) {
