@@ -144,6 +144,9 @@ final class Load implements AutoCloseable {
    * server still working off the previous step (e.g. the rosters of a thousand leaves) must not be measured.
    */
   void serverIdle(long maxMs) throws InterruptedException {
+    if (!options.awaitIdleServer) {
+      return;
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
     double before = serverCpuSeconds();
     while (System.nanoTime() < deadline) {

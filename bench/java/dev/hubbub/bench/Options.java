@@ -20,6 +20,8 @@ final class Options {
   long quietMs = 1000;
   long settleMaxMs = 180_000;
   long drainQuietMs = 5000;
+  /** Before a step, wait for the server to be idle (it may still work off the previous step's backlog). */
+  boolean awaitIdleServer = true;
   boolean heapEachScenario = true;
 
   int s1Subscribers = 1000;
@@ -72,6 +74,8 @@ final class Options {
     o.quietMs = 200;
     o.settleMaxMs = 10_000;
     o.drainQuietMs = 400;
+    // Smoke checks that every step runs and reports, never a timing: no half-second idle polls before each.
+    o.awaitIdleServer = false;
     o.heapEachScenario = false;
     o.s1Subscribers = 5;
     o.s1Rate = 20;
@@ -124,7 +128,7 @@ final class Options {
             + seconds(s4WindowSeconds) + " s windows in a row have p95 > " + s4P95LimitMs + " ms, up to " + s4Max + " or " + seconds(s4BudgetSeconds) + " s")
         .put("S5", s5WebSockets + " WebSocket + " + s5Streams + " SSE connections, idle " + seconds(s5IdleSeconds) + " s")
         .put("S6", s6Rooms + " rooms, " + s6InFlightPerRoom + " acked publishes in flight per room, " + seconds(s6Seconds) + " s")
-        .put("S7", Math.max(1, s7Launches) + " launches")
+        .put("S7", Math.max(1, s7Launches) + " launches, each on a fresh data directory" + (s7Launches > 0 ? ", then " + s7Launches + " restarts on one" : ""))
         .put("S8", s8Clients + " clients join one room at once")
         .put("S9", s9Messages + " messages, " + s9Concurrency + " concurrent requests, " + seconds(s9Seconds) + " s per URL");
   }

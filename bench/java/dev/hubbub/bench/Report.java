@@ -77,7 +77,9 @@ final class Report {
     durableTable();
     table("S7: launch to first `/health` 200", "S7", List.of(
         row("median ms", s -> num(s.getDouble("medianMs"))),
-        row("launches ms", s -> s.getJsonArray("launchesMs").stream().map(v -> num((Double) v)).toList().toString())));
+        row("launches ms", s -> s.getJsonArray("launchesMs").stream().map(v -> num((Double) v)).toList().toString()),
+        row("median ms, restart on the same data directory", s -> s.containsKey("restartMedianMs") ? num(s.getDouble("restartMedianMs")) : "–"),
+        row("restarts ms", s -> s.containsKey("restartsMs") ? s.getJsonArray("restartsMs").stream().map(v -> num((Double) v)).toList().toString() : "–")));
     table("S8: join storm", "S8", List.of(
         row("clients", s -> String.valueOf(s.getInteger("clients"))),
         row("all welcomed ms", s -> num(s.getDouble("allWelcomedMs"))),

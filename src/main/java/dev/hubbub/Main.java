@@ -4,6 +4,7 @@ import dev.hubbub.cluster.ClusteredVertx;
 import dev.hubbub.config.ClusterSettings;
 import dev.hubbub.config.ConfigLoader;
 import dev.hubbub.config.HubConfig;
+import dev.hubbub.metrics.HubMetrics;
 import dev.hubbub.metrics.MetricsSettings;
 import dev.hubbub.metrics.VertxMetricsSetup;
 import dev.hubbub.startup.Banner;
@@ -32,6 +33,11 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // The metrics registry (Prometheus, the JVM meters) takes a while to build and Vert.x is made with it: built
+    // on a thread of its own while the configuration is read and the ports and data directory are checked.
+    Thread metricsInit = new Thread(HubMetrics::get, "hubbub-metrics-init");
+    metricsInit.setDaemon(true);
+    metricsInit.start();
     JsonObject config;
     HubConfig settings;
     MetricsSettings metrics;

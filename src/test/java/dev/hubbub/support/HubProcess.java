@@ -38,7 +38,12 @@ public final class HubProcess implements AutoCloseable {
 
   /** Starts a hub with {@code config} written to {@code dir}/config.json and waits until it listens. */
   public static HubProcess start(Path dir, JsonObject config, long timeoutSeconds) throws Exception {
-    HubProcess hub = new HubProcess(builder(dir, config).start());
+    return start(dir, config, timeoutSeconds, List.of());
+  }
+
+  /** As {@link #start(Path, JsonObject, long)}, with {@code jvmOptions} (e.g. a class-load log) for the child JVM. */
+  public static HubProcess start(Path dir, JsonObject config, long timeoutSeconds, List<String> jvmOptions) throws Exception {
+    HubProcess hub = new HubProcess(builder(dir, config, jvmOptions).start());
     try {
       hub.ready.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -63,12 +68,20 @@ public final class HubProcess implements AutoCloseable {
   }
 
   private static ProcessBuilder builder(Path dir, JsonObject config) throws IOException {
+    return builder(dir, config, List.of());
+  }
+
+  private static ProcessBuilder builder(Path dir, JsonObject config, List<String> jvmOptions) throws IOException {
     Path file = dir.resolve("config.json");
     Files.writeString(file, config.encodePrettily());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // Surefire runs tests from a manifest-only jar; it publishes the real class path separately.
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()))
+    // C1 only: a test hub lives seconds, and on two cores the C2 compiler threads cost about a third of its start-up CPU.
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classPath, "dev.hubbub.Main", "-conf", file.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("HUBBUB_"));
