@@ -92,7 +92,7 @@ public class Hub extends VerticleBase {
     return Future.all(
             deploy(shards(config), RoomOwners.of(vertx).localShards()),
             deploy(() -> new AccountsVerticle(pool), 1),
-            deploy(PresenceVerticle::new, 1),
+            deploy(() -> new PresenceVerticle(pool), 1),
             deploy(StatsVerticle::new, 1),
             deploy(HealthVerticle::new, 1),
             // Clustered: each room's commands go to the node that owns the room (dev.hubbub.cluster).

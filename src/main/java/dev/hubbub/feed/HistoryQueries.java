@@ -5,6 +5,7 @@ import dev.hubbub.auth.Identity;
 import dev.hubbub.config.HubConfig;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Failure;
+import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.Rules;
 import dev.hubbub.store.HistoryStore;
 import dev.hubbub.store.MessageQuery;
@@ -91,8 +92,22 @@ final class HistoryQueries {
     page(msg.body()).onSuccess(p -> msg.reply(p, LocalCodec.options())).onFailure(e -> Failure.reply(msg, e));
   }
 
+  /**
+   * Makes {@code store} forget a room whenever an event of it is stored, on any node ({@link Addresses#STORED},
+   * typed, or JSON from a tool or an older node); register it on the store's own context.
+   */
+  static Future<Void> forgetStored(EventBus bus, HistoryStore store) {
+    return bus.<Object>consumer(Addresses.STORED, msg -> {
+      if (msg.body() instanceof FeedEvent event) {
+        store.changed(event.room());
+      } else if (msg.body() instanceof JsonObject event && event.getValue("room") instanceof String room) {
+        store.changed(room);
+      }
+    }).completion();
+  }
+
   /** The history {@code read} asks for, with the room's current epoch. */
-  private Future<Page> page(Read read) {
+  Future<Page> page(Read read) {
     String room = read.room();
     int latest = (int) Math.min(read.limit() == null ? limits.replayLimit() : read.limit(), limits.replayLimit());
     return store.epoch(room).compose(epoch -> (read.since() == null ? latest(room, latest, false)

@@ -3,10 +3,13 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.AccessCache;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.auth.RoomAccess;
+import dev.hubbub.config.HubConfig;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.protocol.Rules;
+import dev.hubbub.store.HistoryStore;
+import dev.hubbub.store.HistoryStores;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,6 +17,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -35,8 +39,10 @@ import java.util.function.Consumer;
  * the joiner's bridge, subscribed to the feed before it asked, sees its welcome before any presence event
  * that follows it and drops those that came before. So one subscribe is: the access verdict from this
  * verticle's {@link AccessCache} (decided once, write for a join, read for a watcher); then the history
- * page, read by the room's owner shard from its store ({@link HistoryQueries#READ}: a typed request and
- * page, no copy, no second access check); then, on this event loop and with nothing in between, the join
+ * page, read on this event loop from presence's own reader of the database (its latest reads kept as the
+ * shards keep theirs, {@link dev.hubbub.store.LatestReads}), or, for the memory store, which only the room's
+ * owner shard holds, by that shard ({@link HistoryQueries#READ}: a typed request and page, no copy, no
+ * second access check); then, on this event loop and with nothing in between, the join
  * (or the roster for a watcher), the reply, and the presence events. The history is read before the join
  * because that read is the only wait: the join, its reply and its {@code joined} stay one step, in the
  * order of every other roster change. A refusal (access, a bad field, a name taken) joins nothing; a
@@ -49,6 +55,23 @@ public class PresenceVerticle extends VerticleBase {
   private RosterCoalescer rosters;
   private AccessCache access;
   private RoomOwners owners;
+  /** The database the hub opened, or null (the memory store, or a test): history is then read by the owner shard. */
+  private final Pool pool;
+  /** History read here, on the database; null when the owner shard reads it. */
+  private HistoryQueries history;
+
+  /** Presence reading history from the owner shards (the memory store). */
+  public PresenceVerticle() {
+    this(null);
+  }
+
+  /**
+   * Presence reading subscribers' history from {@code pool} itself: in a join storm every shard's event
+   * loop is busy fanning the joins out, and a read sent there would wait behind that for each joiner.
+   */
+  public PresenceVerticle(Pool pool) {
+    this.pool = pool;
+  }
 
   @Override
   public Future<?> start() {
@@ -58,7 +81,15 @@ public class PresenceVerticle extends VerticleBase {
     feed = new FeedPublisher(bus);
     access = new AccessCache(bus, 10_000);
     rosters = new RosterCoalescer((delay, task) -> vertx.setTimer(delay, id -> task.run()), presence::size, this::publishRoster);
+    HubConfig config = HubConfig.from(config());
+    Future<Void> reading = Future.succeededFuture();
+    if (pool != null && !config.db().inMemory()) {
+      HistoryStore store = HistoryStores.on(vertx, pool, config);
+      history = new HistoryQueries(bus, store, config.history(), access);
+      reading = HistoryQueries.forgetStored(bus, store);
+    }
     return Future.all(List.of(
+        reading,
         // On a clustered node these are node-private: the node's router serves the public addresses.
         access.start(),
         bus.<JsonObject>consumer(owners.frontDoor(Addresses.JOIN), msg -> handle(msg, this::join)).completion(),
@@ -122,6 +153,9 @@ public class PresenceVerticle extends VerticleBase {
 
   /** The history page {@code read} asks for, from the room's owner shard (or any shard for a room owned elsewhere). */
   private Future<HistoryQueries.Page> history(HistoryQueries.Read read) {
+    if (history != null) {
+      return history.page(read);
+    }
     return vertx.eventBus().<HistoryQueries.Page>request(owners.address(read.room(), HistoryQueries.READ), read, LocalCodec.options())
         .map(Message::body);
   }

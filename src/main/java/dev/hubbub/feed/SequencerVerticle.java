@@ -6,7 +6,6 @@ import dev.hubbub.config.HubConfig;
 import dev.hubbub.protocol.Addresses;
 import dev.hubbub.protocol.CommandCodec;
 import dev.hubbub.protocol.Failure;
-import dev.hubbub.protocol.FeedEvent;
 import dev.hubbub.protocol.RoomEvent;
 import dev.hubbub.protocol.WriteCommand;
 import dev.hubbub.store.CidKey;
@@ -95,13 +94,7 @@ public class SequencerVerticle extends VerticleBase {
     List<Future<?>> consumers = new ArrayList<>();
     consumers.add(access.start());
     // Every node's stored events, this shard's too: its cached reads of the room are stale.
-    consumers.add(bus.<Object>consumer(Addresses.STORED, msg -> {
-      if (msg.body() instanceof FeedEvent event) {
-        store.changed(event.room());
-      } else if (msg.body() instanceof JsonObject event && event.getValue("room") instanceof String room) {
-        store.changed(room);
-      }
-    }).completion());
+    consumers.add(HistoryQueries.forgetStored(bus, store));
     consumers.add(bus.<Integer>localConsumer(ShardWriter.STORE_FAILED, msg -> {
       if (msg.body() != shard) {
         store.failed();
