@@ -220,9 +220,16 @@ public class StatsVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Every member's reports, summed per transport. A report of a node that is not a member now is kept but
+   * not counted: a killed node's last report can arrive after the cluster said it left (it was on the wire),
+   * and a new node's first one before this node has seen it join, whose counts then show once it has.
+   */
   private Map<String, Integer> perTransport() {
+    Set<String> members = cluster == null ? Set.of() : new HashSet<>(cluster.nodes());
     Map<String, Integer> sums = new TreeMap<>();
-    reports.values().forEach(r -> sums.merge(r.transport(), r.connections(), Integer::sum));
+    reports.values().stream().filter(r -> r.node() == null || members.contains(r.node()))
+        .forEach(r -> sums.merge(r.transport(), r.connections(), Integer::sum));
     return sums;
   }
 
