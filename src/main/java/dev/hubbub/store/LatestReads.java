@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,23 @@ import java.util.Map;
  * store's context before a read that has to see it: the sequencer publishes {@code hubbub.stored} before
  * the room's feed, so a bridge that saw an event on the feed asks for history only after its store has
  * forgotten the room. A read in flight when its room changes answers its caller but is not kept, and later
- * reads do not share it. At most {@link #ROOMS} rooms are kept, least recently read first out.
+ * reads do not share it. At most {@link #ROOMS} rooms and about {@link #BYTES} of their events are kept,
+ * least recently read first out: texts may be thousands of characters, and a truncated resume reads
+ * hundreds of events.
  */
 public final class LatestReads implements HistoryStore {
 
   static final int ROOMS = 512;
+  /** What the kept events may weigh, roughly: two bytes a character of their text, and some for the rest. */
+  static final long BYTES = 8L << 20;
+  private static final int EVENT_BYTES = 256;
 
-  private record Latest(String epoch, int limit, List<JsonObject> events) {
+  private record Latest(String epoch, int limit, List<JsonObject> events, long bytes) {
+
+    Latest(String epoch, int limit, List<JsonObject> events) {
+      this(epoch, limit, events, events.stream()
+          .mapToLong(e -> EVENT_BYTES + 2L * (e.getValue("text") instanceof String text ? text.length() : 0)).sum());
+    }
 
     /** The latest {@code wanted} events, when this read fetched at least that many or the room has no more. */
     List<JsonObject> answer(int wanted) {
@@ -36,12 +47,9 @@ public final class LatestReads implements HistoryStore {
   }
 
   private final HistoryStore store;
-  private final Map<String, Latest> kept = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Latest> eldest) {
-      return size() > ROOMS;
-    }
-  };
+  /** Least recently read first. */
+  private final LinkedHashMap<String, Latest> kept = new LinkedHashMap<>(64, 0.75f, true);
+  private long keptBytes;
   /** Reads in flight, by room; only the current one of a room may be kept or shared. */
   private final Map<String, Future<Latest>> reading = new HashMap<>();
 
@@ -51,8 +59,29 @@ public final class LatestReads implements HistoryStore {
 
   @Override
   public void changed(String room) {
-    kept.remove(room);
+    forget(room);
     reading.remove(room);
+  }
+
+  private void forget(String room) {
+    Latest gone = kept.remove(room);
+    if (gone != null) {
+      keptBytes -= gone.bytes;
+    }
+  }
+
+  private void keep(String room, Latest latest) {
+    forget(room);
+    if (latest.bytes > BYTES) {
+      return;
+    }
+    kept.put(room, latest);
+    keptBytes += latest.bytes;
+    Iterator<Map.Entry<String, Latest>> eldestFirst = kept.entrySet().iterator();
+    while (kept.size() > ROOMS || keptBytes > BYTES) {
+      keptBytes -= eldestFirst.next().getValue().bytes;
+      eldestFirst.remove();
+    }
   }
 
   @Override
@@ -89,7 +118,7 @@ public final class LatestReads implements HistoryStore {
       if (reading.get(room) == read) {
         reading.remove(room);
         if (done.succeeded()) {
-          kept.put(room, done.result());
+          keep(room, done.result());
         }
       }
     });
@@ -135,6 +164,7 @@ public final class LatestReads implements HistoryStore {
   @Override
   public Future<Void> close() {
     kept.clear();
+    keptBytes = 0;
     reading.clear();
     return store.close();
   }

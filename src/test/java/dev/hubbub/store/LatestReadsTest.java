@@ -22,6 +22,8 @@ class LatestReadsTest {
   private static final class HeldStore implements HistoryStore {
     final List<Promise<Void>> reads = new ArrayList<>();
     int head;
+    /** The text every event carries. */
+    String text = "";
 
     @Override
     public Future<String> epoch(String room) {
@@ -32,7 +34,7 @@ class LatestReadsTest {
     public Future<List<JsonObject>> latest(String room, int limit) {
       int from = Math.max(1, head - limit + 1);
       int upTo = head;
-      return held().map(v -> IntStream.rangeClosed(from, upTo).mapToObj(seq -> new JsonObject().put("seq", seq)).toList());
+      return held().map(v -> IntStream.rangeClosed(from, upTo).mapToObj(seq -> new JsonObject().put("seq", seq).put("text", text)).toList());
     }
 
     private Future<Void> held() {
@@ -177,5 +179,27 @@ class LatestReadsTest {
     assertTrue(db.reads.isEmpty(), "the latest room is kept");
     store.latest("r0", 50);
     assertEquals(1, db.reads.size(), "the least recently read room was let go");
+  }
+
+  @Test
+  void atMostSoManyBytesAreKept() {
+    db.head = 2;
+    db.text = "x".repeat(100_000); // two events of about 200 KB each a room
+    int rooms = (int) (LatestReads.BYTES / 400_000) + 10;
+    for (int room = 0; room < rooms; room++) {
+      store.latest("big" + room, 50);
+      db.answerAll();
+    }
+    store.latest("big" + (rooms - 1), 50);
+    assertTrue(db.reads.isEmpty(), "the latest room is kept");
+    store.latest("big0", 50);
+    assertEquals(1, db.reads.size(), "the rooms read first were let go to stay within the byte budget");
+    db.answerAll();
+
+    db.text = "x".repeat((int) (LatestReads.BYTES / 2));
+    store.latest("huge", 50);
+    db.answerAll();
+    store.latest("huge", 50);
+    assertEquals(1, db.reads.size(), "a room heavier than the whole budget is never kept");
   }
 }
