@@ -3,7 +3,6 @@ package dev.hubbub.feed;
 import dev.hubbub.auth.Identity;
 import dev.hubbub.limits.LimitSettings;
 import dev.hubbub.limits.Limits;
-import dev.hubbub.limits.RateGate;
 import dev.hubbub.protocol.Ack;
 import dev.hubbub.protocol.Failure;
 import dev.hubbub.protocol.RoomEvent;
