@@ -1,5 +1,6 @@
 package dev.hubbub.feed;
 
+import dev.hubbub.protocol.Codecs;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -23,13 +24,7 @@ final class LocalCodec implements MessageCodec<Object, Object> {
 
   /** Registers the codec on {@code bus} unless it already is; safe to call from every verticle. */
   static void register(EventBus bus) {
-    synchronized (LocalCodec.class) {
-      try {
-        bus.registerCodec(new LocalCodec());
-      } catch (IllegalStateException alreadyRegistered) {
-        // One codec per Vert.x: the first registration wins.
-      }
-    }
+    Codecs.register(bus, new LocalCodec());
   }
 
   @Override

@@ -37,24 +37,14 @@ public final class CommandCodec<T> implements MessageCodec<T, T> {
 
   /** Registers the codecs on {@code bus} unless they already are; safe to call from every verticle. */
   public static void register(EventBus bus) {
-    synchronized (CommandCodec.class) {
-      register(bus, WriteCommand.Post.class, POST);
-      register(bus, WriteCommand.Edit.class, EDIT);
-      register(bus, WriteCommand.Delete.class, DELETE);
-      register(bus, Ack.class, ACK);
-    }
+    Codecs.registerDefault(bus, WriteCommand.Post.class, POST);
+    Codecs.registerDefault(bus, WriteCommand.Edit.class, EDIT);
+    Codecs.registerDefault(bus, WriteCommand.Delete.class, DELETE);
+    Codecs.registerDefault(bus, Ack.class, ACK);
   }
 
   public static void register(Vertx vertx) {
     register(vertx.eventBus());
-  }
-
-  private static <T> void register(EventBus bus, Class<T> type, CommandCodec<T> codec) {
-    try {
-      bus.registerDefaultCodec(type, codec);
-    } catch (IllegalStateException alreadyRegistered) {
-      // One codec per class and Vert.x: the first registration wins, and every later one is the same codec.
-    }
   }
 
   @Override

@@ -18,13 +18,7 @@ public final class FeedEventCodec implements MessageCodec<FeedEvent, FeedEvent> 
 
   /** Registers the codec on {@code bus} unless it already is; safe to call from every verticle. */
   public static void register(EventBus bus) {
-    synchronized (FeedEventCodec.class) {
-      try {
-        bus.registerDefaultCodec(FeedEvent.class, new FeedEventCodec());
-      } catch (IllegalStateException alreadyRegistered) {
-        // One codec per Vert.x: the first registration wins, and every later one is the same codec.
-      }
-    }
+    Codecs.registerDefault(bus, FeedEvent.class, new FeedEventCodec());
   }
 
   public static void register(Vertx vertx) {
